@@ -1,0 +1,3 @@
+import { webgradTsupConfig } from '../../tsup.shared';
+
+export default webgradTsupConfig();

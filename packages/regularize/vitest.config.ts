@@ -1,0 +1,3 @@
+import { webgradVitestConfig } from '../../vitest.shared';
+
+export default webgradVitestConfig();

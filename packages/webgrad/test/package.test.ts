@@ -1,0 +1,8 @@
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_NAME } from 'webgrad';
+
+describe('webgrad', () => {
+  it('exports its own package name', () => {
+    expect(PACKAGE_NAME).toBe('webgrad');
+  });
+});
