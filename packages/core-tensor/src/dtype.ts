@@ -1,0 +1,60 @@
+/**
+ * Element types a tensor can hold.
+ *
+ * - `float32`: the default for real numbers, on every backend.
+ * - `float64`: CPU only; used by `gradcheck` for exact finite differences.
+ * - `int32`: integers (indices, labels, counts).
+ * - `bool`: truth values, stored one byte per element.
+ */
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+
+/** Every dtype webgrad knows, in promotion order (a later one wins). */
+export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
+
+/** The typed array that backs a dtype on the CPU. */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** Maps a dtype to the typed array type that stores it. */
+export interface DTypeArrayMap {
+  float32: Float32Array;
+  float64: Float64Array;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+
+/** Creates a zero-filled typed array for `size` elements of `dtype`. */
+export function allocArray(dtype: DType, size: number): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size);
+    case 'float64':
+      return new Float64Array(size);
+    case 'int32':
+      return new Int32Array(size);
+    case 'bool':
+      return new Uint8Array(size);
+  }
+}
+
+/** Bytes one element of `dtype` takes in storage. */
+export function bytesPerElement(dtype: DType): number {
+  return dtype === 'float64' ? 8 : dtype === 'bool' ? 1 : 4;
+}
+
+/** True for `float32` and `float64`. */
+export function isFloatDType(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+/** The dtype a typed array holds. */
+export function dtypeOfArray(a: TypedArray): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+/** The result dtype of combining two dtypes (PyTorch's promotion: bool < int32 < float32 < float64). */
+export function promoteTypes(a: DType, b: DType): DType {
+  return DTYPES.indexOf(a) >= DTYPES.indexOf(b) ? a : b;
+}

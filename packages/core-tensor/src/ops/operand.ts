@@ -1,0 +1,40 @@
+import { fromTypedArray } from '../creation.js';
+import { allocArray, type DType } from '../dtype.js';
+import { keep } from '../engine.js';
+import { ArgumentError } from '../errors.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+
+const scalarCache = new Map<string, Tensor>();
+const SCALAR_CACHE_LIMIT = 512;
+
+/**
+ * Turns an op argument into a tensor on `like`'s backend: tensors pass through,
+ * numbers become (cached) scalar tensors of `dtype`.
+ */
+export function asTensor(op: string, x: TensorLike, dtype: DType, like?: Tensor): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x !== 'number' && typeof x !== 'boolean') {
+    throw new ArgumentError(op, `expected a tensor or a number, got ${x === null ? 'null' : typeof x}`);
+  }
+  const backend = like?.backend.name ?? '';
+  const key = `${backend}|${dtype}|${Number(x)}`;
+  const hit = scalarCache.get(key);
+  if (hit !== undefined && !hit.isDisposed) return hit;
+  const arr = allocArray(dtype, 1);
+  arr[0] = Number(x);
+  const t = keep(fromTypedArray(arr, [], backend ? { dtype, backend } : { dtype }));
+  if (scalarCache.size >= SCALAR_CACHE_LIMIT) {
+    const first = scalarCache.keys().next().value as string;
+    scalarCache.delete(first);
+  }
+  scalarCache.set(key, t);
+  return t;
+}
+
+/** The dtype a number takes beside a tensor of `dtype` (a weak scalar, as in PyTorch). */
+export function scalarDType(x: number | boolean, dtype: DType): DType {
+  if (typeof x === 'boolean') return dtype;
+  if ((dtype === 'int32' || dtype === 'bool') && !Number.isInteger(x)) return 'float32';
+  if (dtype === 'bool') return 'int32';
+  return dtype;
+}
