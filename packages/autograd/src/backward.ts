@@ -1,0 +1,169 @@
+import { add, keep, onesLike, setGradEnabled, shapesEqual, Tensor, WebgradError, zeros, fmtShape, isGradEnabled } from '@webgrad/core-tensor';
+import { checkGradientsFinite } from './anomaly.js';
+import type { GradNode } from './graph-node.js';
+
+/** Options of a backward pass. */
+export interface BackwardOptions {
+  /** Keep the graph's saved tensors so backward can run again (default false). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for gradients of gradients (default false). */
+  createGraph?: boolean;
+}
+
+/** Where gradient arriving at a tensor goes: its producing node's output slot, or a leaf. */
+function edgeOf(t: Tensor): { node: GradNode; index: number } | { leaf: Tensor } | null {
+  if (!t.requiresGrad) return null;
+  if (t.gradNode !== null) return { node: t.gradNode as unknown as GradNode, index: t.gradOutputIndex };
+  return { leaf: t.leafTarget ?? t };
+}
+
+/** Nodes reachable from `roots`, ordered so every node comes before the nodes it feeds from (reverse topological). */
+function topoOrder(roots: readonly GradNode[]): GradNode[] {
+  const order: GradNode[] = [];
+  const visited = new Set<GradNode>();
+  // iterative DFS: long recurrent graphs would overflow the call stack
+  const stack: { node: GradNode; next: number }[] = [];
+  for (const r of roots) {
+    if (visited.has(r)) continue;
+    visited.add(r);
+    stack.push({ node: r, next: 0 });
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.node.inputs.length) {
+        const t = top.node.inputs[top.next++]!;
+        const child = t.requiresGrad && t.gradNode !== null ? (t.gradNode as unknown as GradNode) : null;
+        if (child && !visited.has(child)) {
+          visited.add(child);
+          stack.push({ node: child, next: 0 });
+        }
+      } else {
+        order.push(top.node);
+        stack.pop();
+      }
+    }
+  }
+  return order.reverse();
+}
+
+function accumulate(a: Tensor | undefined, b: Tensor): Tensor {
+  return a === undefined ? b : add(a, b);
+}
+
+/**
+ * The engine: propagates `gradOutputs` from `outputs` back through the graph
+ * and returns the gradient arriving at each of `inputs` (undefined where none
+ * arrives). When `inputs` is null, gradients of every leaf reached are returned
+ * in the `leaves` map instead.
+ */
+export function runBackward(
+  outputs: readonly Tensor[],
+  gradOutputs: readonly Tensor[],
+  inputs: readonly Tensor[] | null,
+  options: BackwardOptions,
+): { inputGrads: (Tensor | undefined)[]; leaves: Map<Tensor, Tensor> } {
+  const createGraph = options.createGraph ?? false;
+  const prevGrad = setGradEnabled(createGraph);
+  try {
+    const slotGrads = new Map<GradNode, (Tensor | undefined)[]>();
+    const leaves = new Map<Tensor, Tensor>();
+    const roots: GradNode[] = [];
+    // tensors whose gradient the caller wants: capture what reaches their slot
+    const wanted = new Map<GradNode, Map<number, number[]>>();
+    const inputGrads: (Tensor | undefined)[] = inputs ? inputs.map(() => undefined) : [];
+    const wantedLeaves = new Map<Tensor, number[]>();
+    inputs?.forEach((t, i) => {
+      const e = edgeOf(t);
+      if (e === null) return;
+      if ('leaf' in e) wantedLeaves.set(e.leaf, [...(wantedLeaves.get(e.leaf) ?? []), i]);
+      else {
+        const m = wanted.get(e.node) ?? new Map<number, number[]>();
+        m.set(e.index, [...(m.get(e.index) ?? []), i]);
+        wanted.set(e.node, m);
+      }
+    });
+    outputs.forEach((o, i) => {
+      const e = edgeOf(o);
+      if (e === null) throw new WebgradError('backward', `output ${i} of shape ${fmtShape(o.shape)} does not require grad and has no grad_fn`);
+      const g = gradOutputs[i]!;
+      if ('leaf' in e) leaves.set(e.leaf, accumulate(leaves.get(e.leaf), g));
+      else {
+        const slots = slotGrads.get(e.node) ?? new Array<Tensor | undefined>(e.node.numOutputs).fill(undefined);
+        slots[e.index] = accumulate(slots[e.index], g);
+        slotGrads.set(e.node, slots);
+        roots.push(e.node);
+      }
+    });
+    for (const node of topoOrder(roots)) {
+      const slots = slotGrads.get(node);
+      if (!slots) continue;
+      slotGrads.delete(node);
+      const w = wanted.get(node);
+      if (w) for (const [idx, targets] of w) for (const ti of targets) if (slots[idx]) inputGrads[ti] = accumulate(inputGrads[ti], slots[idx]!);
+      if (node.released) {
+        throw new WebgradError('backward', `trying to backward through the graph a second time (op '${node.op}'); pass { retainGraph: true } to the first backward`);
+      }
+      const grads = slots.map((g, i) => g ?? zeros(node.outputShapes[i]!, { backend: node.inputs[0]?.backend.name ?? 'cpu' }));
+      const inGrads = node.backwardFn(grads, node.ctx);
+      checkGradientsFinite(node.op, inGrads);
+      node.inputs.forEach((t, i) => {
+        const g = inGrads[i];
+        if (g === null || g === undefined) return;
+        const e = edgeOf(t);
+        if (e === null) return;
+        if (!shapesEqual(g.shape, t.shape)) {
+          throw new WebgradError('backward', `gradient of op '${node.op}' for input ${i} has shape ${fmtShape(g.shape)}, expected ${fmtShape(t.shape)}`);
+        }
+        if ('leaf' in e) leaves.set(e.leaf, accumulate(leaves.get(e.leaf), g));
+        else {
+          const s = slotGrads.get(e.node) ?? new Array<Tensor | undefined>(e.node.numOutputs).fill(undefined);
+          s[e.index] = accumulate(s[e.index], g);
+          slotGrads.set(e.node, s);
+        }
+      });
+      // as in PyTorch, retainGraph defaults to createGraph
+      if (!(options.retainGraph ?? createGraph)) node.release();
+    }
+    for (const [leaf, targets] of wantedLeaves) {
+      const g = leaves.get(leaf);
+      if (g) for (const ti of targets) inputGrads[ti] = accumulate(inputGrads[ti], g);
+    }
+    return { inputGrads, leaves };
+  } finally {
+    setGradEnabled(prevGrad);
+  }
+}
+
+/**
+ * Backpropagates from `loss`, adding the gradient of every leaf that requires
+ * grad into its `.grad` (PyTorch's `loss.backward()`). A non-scalar `loss`
+ * needs `gradOutput` of its shape.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([1, 2, 3], { requiresGrad: true });
+ * backward(w.mul(w).sum());
+ * w.grad; // tensor([2., 4., 6.])
+ * ```
+ */
+export function backward(loss: Tensor, gradOutput?: Tensor, options: BackwardOptions = {}): void {
+  loss.assertAlive('backward');
+  if (!loss.requiresGrad) throw new WebgradError('backward', 'the tensor does not require grad and has no grad_fn; did a parameter forget requiresGrad, or was it computed under noGrad?');
+  let g = gradOutput;
+  if (g === undefined) {
+    if (loss.size !== 1) throw new WebgradError('backward', `grad can be implicitly created only for one-element outputs, got shape ${fmtShape(loss.shape)}; pass gradOutput`);
+    g = onesLike(loss);
+  } else if (!shapesEqual(g.shape, loss.shape)) {
+    throw new WebgradError('backward', `gradOutput shape ${fmtShape(g.shape)} differs from the output shape ${fmtShape(loss.shape)}`);
+  }
+  const { leaves } = runBackward([loss], [g], null, options);
+  const createGraph = options.createGraph ?? false;
+  for (const [leaf, grad] of leaves) {
+    if (!leaf.requiresGrad) continue;
+    const prev = leaf.grad;
+    const prevMode = setGradEnabled(createGraph && isGradEnabled());
+    const next = prev && !prev.isDisposed ? add(prev, grad) : grad;
+    setGradEnabled(prevMode);
+    // grads outlive any enclosing tidy; zeroGrad() (or dispose) frees them
+    leaf.grad = keep(next);
+  }
+}

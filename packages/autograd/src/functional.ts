@@ -1,0 +1,96 @@
+import { isGradEnabled, makeView, onesLike, shapesEqual, Tensor, WebgradError, zerosLike, fmtShape } from '@webgrad/core-tensor';
+import { runBackward } from './backward.js';
+
+/** Options of `gradients`. */
+export interface GradientsOptions {
+  /** Gradients of the outputs (default ones, for one-element outputs). */
+  gradOutputs?: readonly Tensor[];
+  /** Keep the graph for another backward pass. */
+  retainGraph?: boolean;
+  /** Record the computation of the gradients (for higher-order derivatives). */
+  createGraph?: boolean;
+  /** Return zeros instead of throwing for inputs the outputs do not depend on. */
+  allowUnused?: boolean;
+}
+
+/**
+ * The gradients of `outputs` with respect to `inputs`, without touching any
+ * `.grad` (`torch.autograd.grad`).
+ */
+export function gradients(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], options: GradientsOptions = {}): Tensor[] {
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  const gos = options.gradOutputs ?? outs.map((o) => {
+    if (o.size !== 1) throw new WebgradError('gradients', `grad can be implicitly created only for one-element outputs, got shape ${fmtShape(o.shape)}`);
+    return onesLike(o);
+  });
+  gos.forEach((g, i) => {
+    if (!shapesEqual(g.shape, outs[i]!.shape)) throw new WebgradError('gradients', `gradOutputs[${i}] has shape ${fmtShape(g.shape)}, output has ${fmtShape(outs[i]!.shape)}`);
+  });
+  inputs.forEach((x, i) => {
+    if (!x.requiresGrad) throw new WebgradError('gradients', `input ${i} does not require grad`);
+  });
+  const { inputGrads } = runBackward(outs, gos, inputs, options);
+  return inputGrads.map((g, i) => {
+    if (g) return g;
+    if (options.allowUnused) return zerosLike(inputs[i]!);
+    throw new WebgradError('gradients', `input ${i} was not used to compute the outputs (pass allowUnused: true to get zeros)`);
+  });
+}
+
+/** Options of `grad` and `valueAndGrad`. */
+export interface GradOptions {
+  /** Which arguments to differentiate with respect to (default all). */
+  argnums?: number | readonly number[];
+}
+
+/**
+ * A new argument for a differentiated function: a view of `x` that requires
+ * grad and, when `x` itself requires grad (an enclosing `grad`), stays
+ * connected to it so the derivative can be differentiated again.
+ */
+function differentiableArg(x: Tensor): Tensor {
+  if (x.requiresGrad && isGradEnabled()) return makeView('identity', x, x.shape);
+  return x.detach().requiresGrad_(true);
+}
+
+function argIndices(n: number, argnums: number | readonly number[] | undefined): number[] {
+  if (argnums === undefined) return Array.from({ length: n }, (_, i) => i);
+  return typeof argnums === 'number' ? [argnums] : argnums.slice();
+}
+
+/**
+ * `valueAndGrad(f)(...args)` returns `[f(...args), gradients]`, the gradient
+ * of the scalar output with respect to each differentiated argument. Nested
+ * calls give higher derivatives.
+ */
+export function valueAndGrad(f: (...args: Tensor[]) => Tensor, options: GradOptions = {}): (...args: Tensor[]) => [Tensor, Tensor[]] {
+  return (...args: Tensor[]) => {
+    const idx = argIndices(args.length, options.argnums);
+    const outer = isGradEnabled() && idx.some((i) => args[i]!.requiresGrad);
+    const xs = args.slice();
+    for (const i of idx) xs[i] = differentiableArg(args[i]!);
+    const y = f(...xs);
+    if (!(y instanceof Tensor) || y.size !== 1) {
+      throw new WebgradError('grad', `the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmtShape(y.shape)}` : typeof y}`);
+    }
+    if (!y.requiresGrad) return [y, idx.map((i) => zerosLike(args[i]!))];
+    const gs = gradients(y, idx.map((i) => xs[i]!), { createGraph: outer, retainGraph: outer, allowUnused: true });
+    return [y, gs];
+  };
+}
+
+/**
+ * `grad(f)(...args)` returns the gradients of the scalar `f` with respect to
+ * its arguments (one tensor per differentiated argument).
+ *
+ * @example
+ * ```ts
+ * const f = (x: Tensor) => x.pow(3).sum();
+ * const d3 = grad((x) => grad((y) => grad(f)(y)[0]!.sum())(x)[0]!.sum())(tensor([2]));
+ * // d³(x³)/dx³ = 6
+ * ```
+ */
+export function grad(f: (...args: Tensor[]) => Tensor, options: GradOptions = {}): (...args: Tensor[]) => Tensor[] {
+  const vg = valueAndGrad(f, options);
+  return (...args: Tensor[]) => vg(...args)[1];
+}

@@ -1,0 +1,48 @@
+import type { KernelAttrs, Tensor } from '@webgrad/core-tensor';
+
+/** What a gradient function sees of the op it differentiates. */
+export interface GradientContext {
+  /** The op's inputs; only those the gradient declared in `saveInputs` are readable. */
+  readonly inputs: readonly (Tensor | undefined)[];
+  /** The op's outputs; only those declared in `saveOutputs` are readable. */
+  readonly outputs: readonly (Tensor | undefined)[];
+  /** Shapes of every input. */
+  readonly inputShapes: readonly (readonly number[])[];
+  /** Dtypes of every input. */
+  readonly inputDTypes: readonly string[];
+  /** The op's attributes. */
+  readonly attrs: KernelAttrs;
+  /** Which inputs need a gradient (others may be returned as null). */
+  readonly needsInputGrad: readonly boolean[];
+}
+
+/**
+ * Computes the gradients of an op's inputs from the gradients of its outputs,
+ * with tensor ops (so gradients of gradients work). Returns one entry per input
+ * (null where no gradient flows).
+ */
+export type BackwardFn = (grads: readonly Tensor[], ctx: GradientContext) => readonly (Tensor | null | undefined)[];
+
+/** A node of the autograd graph: one recorded op. */
+export class GradNode {
+  /** Output gradients are accumulated here during a backward pass. */
+  released = false;
+
+  /** Creates a node; `inputs` are graph edges, `ctx` holds what backward needs. */
+  constructor(
+    readonly op: string,
+    readonly inputs: readonly Tensor[],
+    readonly ctx: GradientContext,
+    readonly numOutputs: number,
+    readonly outputShapes: readonly (readonly number[])[],
+    readonly backwardFn: BackwardFn,
+    private readonly saved: readonly Tensor[],
+  ) {}
+
+  /** Frees the tensors saved for backward (after a backward pass without `retainGraph`). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (const t of this.saved) t.dispose();
+  }
+}

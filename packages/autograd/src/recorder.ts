@@ -1,0 +1,63 @@
+import { keep, isFloatDType, Tensor, WebgradError, type KernelAttrs } from '@webgrad/core-tensor';
+import { getGradient } from './gradient-registry.js';
+import { GradNode, type BackwardFn, type GradientContext } from './graph-node.js';
+
+/**
+ * A handle that pins `t`'s storage for backward and stands for `t` in the
+ * graph: it shares t's node (or, for a leaf, routes its gradient to t), so
+ * gradients of gradients reach the original tensors.
+ */
+export function saveForBackward(t: Tensor): Tensor {
+  const s = keep(t.detach());
+  s.requiresGrad = t.requiresGrad;
+  s.gradNode = t.gradNode;
+  s.gradOutputIndex = t.gradOutputIndex;
+  if (t.gradNode === null && t.requiresGrad) s.leafTarget = t.leafTarget ?? t;
+  return s;
+}
+
+function missingGradient(op: string): BackwardFn {
+  return () => {
+    throw new WebgradError('backward', `op '${op}' has no registered gradient, so it cannot be differentiated`);
+  };
+}
+
+/** Records `op` with a node holding exactly what its gradient declared it needs. */
+export function recordOp(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: KernelAttrs, backwardOverride?: BackwardFn): void {
+  const diffOutputs = outputs.filter((o) => isFloatDType(o.dtype));
+  if (diffOutputs.length === 0) return;
+  const def = getGradient(op);
+  const saved: Tensor[] = [];
+  const savedInputs: (Tensor | undefined)[] = inputs.map(() => undefined);
+  const savedOutputs: (Tensor | undefined)[] = outputs.map(() => undefined);
+  if (backwardOverride) {
+    inputs.forEach((t, i) => saved.push((savedInputs[i] = saveForBackward(t))));
+  } else if (def) {
+    for (const i of def.saveInputs ?? []) saved.push((savedInputs[i] = saveForBackward(inputs[i]!)));
+  }
+  const ctx: GradientContext = {
+    inputs: savedInputs,
+    outputs: savedOutputs,
+    inputShapes: inputs.map((t) => t.shape),
+    inputDTypes: inputs.map((t) => t.dtype),
+    attrs,
+    needsInputGrad: inputs.map((t) => t.requiresGrad),
+  };
+  const node = new GradNode(
+    op,
+    inputs.slice(),
+    ctx,
+    outputs.length,
+    outputs.map((o) => o.shape),
+    backwardOverride ?? def?.backward ?? missingGradient(op),
+    saved,
+  );
+  outputs.forEach((o, i) => {
+    if (!isFloatDType(o.dtype)) return;
+    o.requiresGrad = true;
+    o.gradNode = node;
+    o.gradOutputIndex = i;
+  });
+  // outputs are saved after the node is attached, so the saved handle shares it
+  if (!backwardOverride && def) for (const i of def.saveOutputs ?? []) saved.push((savedOutputs[i] = saveForBackward(outputs[i]!)));
+}
