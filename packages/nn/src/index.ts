@@ -1,12 +1,11 @@
 /**
- * The npm name of this package, `@webgrad/nn`.
- *
- * A placeholder so the package builds and tests on its own until its code lands.
- *
- * @example
- * ```ts
- * import { PACKAGE_NAME } from '@webgrad/nn';
- * console.log(PACKAGE_NAME); // '@webgrad/nn'
- * ```
+ * @packageDocumentation
+ * Neural-network building blocks with PyTorch's names, layouts and default
+ * initialisation: `Module`, `Parameter`, layers, activations, losses,
+ * initialisers and safetensors weights.
  */
-export const PACKAGE_NAME = '@webgrad/nn';
+import '@webgrad/autograd';
+
+export { Parameter } from './parameter.js';
+export { Module, type StateDict, type LoadStateDictResult } from './module.js';
+export { Linear, type LinearOptions } from './linear.js';

@@ -1,0 +1,50 @@
+import { matmul, add, uniform, WebgradError, fmtShape, type Tensor, transpose } from '@webgrad/core-tensor';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+/** Options of `Linear` (PyTorch's names). */
+export interface LinearOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+}
+
+/**
+ * y = x·Wᵀ + b, PyTorch's `nn.Linear`: weight [outFeatures, inFeatures], bias
+ * [outFeatures], both initialised U(−1/√in, 1/√in) as PyTorch does
+ * (kaiming_uniform with a = √5 for the weight).
+ */
+export class Linear extends Module<[Tensor], Tensor> {
+  /** The weight, [outFeatures, inFeatures]. */
+  weight: Parameter;
+  /** The bias, [outFeatures], or null. */
+  bias: Parameter | null;
+
+  /** Creates the layer with PyTorch's default initialisation. */
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    readonly options: LinearOptions = {},
+  ) {
+    super();
+    if (!Number.isInteger(inFeatures) || inFeatures < 0 || !Number.isInteger(outFeatures) || outFeatures < 0) {
+      throw new WebgradError('Linear', `inFeatures and outFeatures must be non-negative integers, got ${inFeatures} and ${outFeatures}`);
+    }
+    const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
+    this.weight = new Parameter(uniform([outFeatures, inFeatures], -bound, bound));
+    this.bias = options.bias === false ? null : new Parameter(uniform([outFeatures], -bound, bound));
+  }
+
+  /** Applies the layer to [..., inFeatures]. */
+  forward(x: Tensor): Tensor {
+    if (x.shape[x.rank - 1] !== this.inFeatures) {
+      throw new WebgradError('Linear', `expected input [..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
+    }
+    const y = matmul(x, transpose(this.weight));
+    return this.bias ? add(y, this.bias) : y;
+  }
+
+  /** `in_features=…, out_features=…, bias=…` */
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? 'True' : 'False'}`;
+  }
+}
