@@ -92,11 +92,12 @@ export const UNARY_OPS: readonly UnaryOpDef[] = [
   { name: 'softplus', js: '(a * x > b ? x : Math.log1p(Math.exp(a * x)) / a)', wgsl: 'select(webgrad_log1p(exp(a * x)) / a, x, a * x > b)', input: 'float', output: 'same', differentiable: true },
   { name: 'silu', js: 'x / (1 + Math.exp(-x))', wgsl: 'x * webgrad_sigmoid(x)', input: 'float', output: 'same', differentiable: true },
   { name: 'erf', js: 'M.erf(x)', wgsl: 'webgrad_erf(x)', input: 'float', output: 'same', differentiable: true },
-  { name: 'clamp', js: '(x < a ? a : x > b ? b : x)', wgsl: 'select(select(x, b, x > b), a, x < a)', input: 'numeric', output: 'same', differentiable: true },
+  // min(max(x, a), b) as torch.clamp: when a > b every element becomes b; NaN stays NaN
+  { name: 'clamp', js: '(x > b ? b : x < a ? (a > b ? b : a) : x)', wgsl: 'select(select(x, select(a, b, a > b), x < a), b, x > b)', input: 'numeric', output: 'same', differentiable: true },
   { name: 'floor', js: 'Math.floor(x)', jsInt: 'x', wgsl: 'floor(x)', wgslInt: 'x', input: 'numeric', output: 'same', differentiable: true },
   { name: 'ceil', js: 'Math.ceil(x)', jsInt: 'x', wgsl: 'ceil(x)', wgslInt: 'x', input: 'numeric', output: 'same', differentiable: true },
   { name: 'round', js: 'M.roundEven(x)', jsInt: 'x', wgsl: 'round(x)', wgslInt: 'x', input: 'numeric', output: 'same', differentiable: true },
-  { name: 'logicalNot', js: '!x', wgsl: 'x == 0.0', wgslInt: 'x == 0', input: 'logical', output: 'bool', differentiable: false },
+  { name: 'logicalNot', js: '(x === 0)', wgsl: 'x == 0.0', wgslInt: 'x == 0', input: 'logical', output: 'bool', differentiable: false },
   { name: 'isnan', js: 'x !== x', jsInt: 'false', wgsl: 'x != x', wgslInt: 'false', input: 'numeric', output: 'bool', differentiable: false },
   { name: 'isinf', js: '(x === Infinity || x === -Infinity)', jsInt: 'false', wgsl: 'webgrad_isinf(x)', wgslInt: 'false', input: 'numeric', output: 'bool', differentiable: false },
 ];

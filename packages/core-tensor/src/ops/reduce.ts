@@ -3,7 +3,7 @@ import { isFloatDType } from '../dtype.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { abs, add, cast, div, exp, log, pow, sqrt, square, sub, where } from './elementwise.js';
+import { abs, add, cast, div, eq, exp, log, pow, sqrt, square, sub, where } from './elementwise.js';
 import { isinf } from './elementwise.js';
 import { reshape } from './reshape.js';
 
@@ -114,15 +114,30 @@ function maxNoGrad(x: Tensor, axes: number[]): Tensor {
 
 /**
  * The p-norm over `axes` (all by default): (Σ|x|ᵖ)^{1/p}; p = Infinity gives
- * the maximum of |x|. Default p = 2.
+ * the maximum of |x|. Default p = 2 (`torch.linalg.vector_norm`).
+ *
+ * The gradient follows PyTorch where the maths has none: 0 at the zero vector
+ * (and for zero elements), and for p = ∞ shared evenly among the tied
+ * maxima. Roots and powers are taken of `where`-guarded values so no
+ * infinite slope at 0 ever meets a zero gradient (0·∞ = NaN).
  */
 export function norm(x: Tensor, p = 2, axes?: Axes, keepdims = false): Tensor {
   if (!(p > 0)) throw new ArgumentError('norm', `p must be positive, got ${p}`);
   const xf = isFloatDType(x.dtype) ? x : cast(x, 'float32');
-  if (p === Infinity) return max(abs(xf), axes ?? undefined, keepdims);
-  if (p === 2) return sqrt(sum(square(xf), axes, keepdims));
-  if (p === 1) return sum(abs(xf), axes, keepdims);
-  return pow(sum(pow(abs(xf), p), axes, keepdims), 1 / p);
+  const ax = normalizeAxes('norm', axes, x.rank);
+  if (p === Infinity) return max(abs(xf), ax, keepdims); // a list of axes: amax's even split of ties
+  if (p === 1) return sum(abs(xf), ax, keepdims);
+  let powered: Tensor;
+  if (p === 2) powered = square(xf);
+  else {
+    const a = abs(xf);
+    const zero = eq(a, 0);
+    powered = where(zero, 0, pow(where(zero, 1, a), p));
+  }
+  const s = sum(powered, ax, keepdims);
+  const zero = eq(s, 0);
+  const safe = where(zero, 1, s);
+  return where(zero, 0, p === 2 ? sqrt(safe) : pow(safe, 1 / p));
 }
 
 function assertNonEmptyReduction(op: string, x: Tensor, axes: Axes | undefined): void {

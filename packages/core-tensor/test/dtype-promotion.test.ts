@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { tensor, add, mul, div, sub, eq, sum, mean, promoteTypes, matmul, concat, where, DTYPES, type DType } from '@webgrad/core-tensor';
+
+describe('type promotion follows PyTorch: bool < int32 < float32 < float64', () => {
+  it('promoteTypes takes the later dtype of the pair', () => {
+    const expected: Record<string, DType> = {
+      'bool,bool': 'bool', 'bool,int32': 'int32', 'bool,float32': 'float32', 'bool,float64': 'float64',
+      'int32,int32': 'int32', 'int32,float32': 'float32', 'int32,float64': 'float64',
+      'float32,float32': 'float32', 'float32,float64': 'float64', 'float64,float64': 'float64',
+    };
+    for (const a of DTYPES) for (const b of DTYPES) {
+      const key = DTYPES.indexOf(a) <= DTYPES.indexOf(b) ? `${a},${b}` : `${b},${a}`;
+      expect(promoteTypes(a, b), `${a} with ${b}`).toBe(expected[key]);
+    }
+  });
+
+  const i = tensor([1, 2], { dtype: 'int32' });
+  const f = tensor([0.5, 0.25]);
+  const d = tensor([1, 2], { dtype: 'float64' });
+  const b = tensor([true, false]);
+
+  it('tensor ⊕ tensor takes the promoted dtype', () => {
+    expect(add(i, f).dtype).toBe('float32');
+    expect(add(i, f).arraySync()).toEqual([1.5, 2.25]);
+    expect(add(f, d).dtype).toBe('float64');
+    expect(add(b, i).dtype).toBe('int32');
+    expect(mul(b, f).arraySync()).toEqual([0.5, 0]);
+  });
+
+  it('numbers are weak: they adopt the tensor dtype unless a fraction meets an integer tensor', () => {
+    expect(add(i, 1).dtype).toBe('int32');
+    expect(add(i, 1.5).dtype).toBe('float32');
+    expect(add(i, 1.5).arraySync()).toEqual([2.5, 3.5]);
+    expect(mul(d, 3).dtype).toBe('float64');
+    expect(add(b, 1).dtype).toBe('int32');
+    expect(sub(3, f).dtype).toBe('float32');
+  });
+
+  it('true division and float-only ops produce floats; comparisons produce bool', () => {
+    expect(div(i, i).dtype).toBe('float32');
+    expect(div(d, i).dtype).toBe('float64');
+    expect(eq(i, f).dtype).toBe('bool');
+  });
+
+  it('reductions: sum of bool/int is int32, mean of int is float32', () => {
+    expect(sum(b).dtype).toBe('int32');
+    expect(mean(i).dtype).toBe('float32');
+  });
+
+  it('matmul, concat and where promote their operands', () => {
+    expect(matmul(tensor([[1, 2]], { dtype: 'float64' }), tensor([[1], [1]])).dtype).toBe('float64');
+    expect(concat([i, f]).dtype).toBe('float32');
+    expect(concat([i, f]).arraySync()).toEqual([1, 2, 0.5, 0.25]);
+    expect(where(b, i, d).dtype).toBe('float64');
+  });
+});
