@@ -1,12 +1,34 @@
 /**
- * The npm name of this package, `@webgrad/layers-recurrent`.
- *
- * A placeholder so the package builds and tests on its own until its code lands.
- *
- * @example
- * ```ts
- * import { PACKAGE_NAME } from '@webgrad/layers-recurrent';
- * console.log(PACKAGE_NAME); // '@webgrad/layers-recurrent'
- * ```
+ * @packageDocumentation
+ * Recurrent networks for webgrad with PyTorch's semantics and parameter
+ * layout: `RNN`, `LSTM`, `GRU` and their cells, variable-length batches,
+ * truncated backpropagation through time, gradient-flow diagnostics,
+ * seq2seq with attention, character language models, continuous-time RNNs
+ * and Hopfield networks.
  */
-export const PACKAGE_NAME = '@webgrad/layers-recurrent';
+import '@webgrad/autograd';
+
+export { lstmCellUpdate, lstmCellUpdateReference, type LstmCellState } from './lstm-cell-update.js';
+export { gruCellUpdate, gruCellUpdateReference } from './gru-cell-update.js';
+export { splitTimeSteps } from './split-time-steps.js';
+export { linearProjection } from './linear-projection.js';
+export { stepMasks, type SequenceOptions, type StepMasks } from './sequence-mask.js';
+export {
+  gateCount,
+  projectInput,
+  recurrentStep,
+  runDirection,
+  type RecurrentMode,
+  type RecurrentWeights,
+  type RecurrentState,
+  type StepObserver,
+  type DirectionResult,
+} from './recurrent-step.js';
+export { RNNBase, type RecurrentLayerOptions, type RecurrentRun, type RunOptions } from './rnn-base.js';
+export { RNN, type RNNOptions } from './rnn.js';
+export { LSTM, type LSTMOptions, type LSTMState } from './lstm.js';
+export { GRU, type GRUOptions } from './gru.js';
+export { RNNCellBase, type RecurrentCellOptions } from './rnn-cell-base.js';
+export { RNNCell, type RNNCellOptions } from './rnn-cell.js';
+export { LSTMCell, type LSTMCellOptions } from './lstm-cell.js';
+export { GRUCell, type GRUCellOptions } from './gru-cell.js';
