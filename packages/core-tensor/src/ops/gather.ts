@@ -1,5 +1,5 @@
 import { runKernel1 } from '../dispatch.js';
-import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { arange } from '../creation.js';
@@ -55,8 +55,32 @@ export function indexAdd(x: Tensor, axis: number, index: Tensor, src: Tensor): T
   return runKernel1('indexAdd', [x, index, cast(src, x.dtype)], { axis: a });
 }
 
-/** One-hot encoding: a trailing axis of `numClasses` with 1 at each index (int32 by default, `torch.nn.functional.one_hot`). */
-export function oneHot(indices: Tensor, numClasses: number, dtype: 'int32' | 'float32' = 'int32'): Tensor {
+/**
+ * One-hot encoding: a trailing axis of `numClasses` with 1 at each index
+ * (int32 by default, `torch.nn.functional.one_hot`). `numClasses = -1`
+ * takes the largest index + 1. Indices outside [0, numClasses) are refused
+ * wherever the values can be read synchronously (the CPU).
+ */
+export function oneHot(indices: Tensor, numClasses = -1, dtype: 'int32' | 'float32' = 'int32'): Tensor {
   assertIndex('oneHot', indices);
+  if (!Number.isInteger(numClasses) || numClasses < -1 || numClasses === 0) {
+    throw new ArgumentError('oneHot', `numClasses must be a positive integer or -1, got ${numClasses}`);
+  }
+  const values = readableValues(indices);
+  if (numClasses === -1) {
+    if (values === null) throw new ArgumentError('oneHot', `numClasses = -1 needs the indices' values; pass numClasses on the ${indices.backend.name} backend`);
+    numClasses = values.reduce((m, v) => Math.max(m, v + 1), 1);
+  }
+  const bad = values?.find((v) => v < 0 || v >= numClasses);
+  if (bad !== undefined) throw new ArgumentError('oneHot', `class values must be in [0, ${numClasses}), got ${bad}`);
   return cast(eq(unsqueeze(indices, -1), arange(numClasses, undefined, 1, { backend: indices.backend.name })), dtype);
+}
+
+/** The values of `t` when its backend reads synchronously, else null. */
+function readableValues(t: Tensor): number[] | null {
+  try {
+    return Array.from(t.dataSync());
+  } catch {
+    return null;
+  }
 }
