@@ -122,10 +122,16 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
   const Wo = (W - 1) * s[1] - 2 * p[1] + d[1] * (kw - 1) + op[1] + 1;
   if (Ho <= 0 || Wo <= 0) throw new ShapeError('convTranspose2d', `output size ${Ho}x${Wo} is not positive for input ${fmtShape(x.shape)}`);
   const Cig = C / groups;
-  // columns = Wᵀ·x per group: [N, g, Cog·kh·kw, H·W]
+  // fold needs one column per window of the output; an outputPadding of at
+  // least the stride (allowed when the dilation is larger) adds windows that
+  // no input position reaches, so zero input rows stand for them
+  const Hn = windowCount(Ho, kh, d[0], p[0], s[0]);
+  const Wn = windowCount(Wo, kw, d[1], p[1], s[1]);
+  const xin = Hn > H || Wn > W ? pad(x, [0, Wn - W, 0, Hn - H]) : x;
+  // columns = Wᵀ·x per group: [N, g, Cog·kh·kw, Hn·Wn]
   const wg = permute(reshape(weight, [groups, Cig, Cog * kh * kw]), [0, 2, 1]);
-  const xg = reshape(x, [N, groups, Cig, H * W]);
-  const cols = reshape(matmul(wg, xg), [N, Co * kh * kw, H * W]);
+  const xg = reshape(xin, [N, groups, Cig, Hn * Wn]);
+  const cols = reshape(matmul(wg, xg), [N, Co * kh * kw, Hn * Wn]);
   const out = fold(cols, [Ho, Wo], [kh, kw], { stride: s, padding: p, dilation: d });
   return bias ? add(out, reshape(bias, [1, Co, 1, 1])) : out;
 }
