@@ -1,3 +1,3 @@
 import { webgradTsupConfig } from '../../tsup.shared';
 
-export default webgradTsupConfig();
+export default webgradTsupConfig({ onSuccess: 'node scripts/drop-text-sourcemap.mjs' });

@@ -182,9 +182,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   stateDict(): StateDict {
     const out: StateDict = {};
     const walk = (m: Module<never[], unknown>, pre: string): void => {
-      for (const [k, v] of m.entries()) {
-        if (v instanceof Parameter) out[pre + k] = v;
-        else if (v instanceof Tensor && m._bufferNames.has(k) && !m._nonPersistent.has(k)) out[pre + k] = v;
+      const entries = m.entries();
+      // PyTorch saves a module's parameters, then its buffers, then its children
+      for (const [k, v] of entries) if (v instanceof Parameter) out[pre + k] = v;
+      for (const [k, v] of entries) {
+        if (v instanceof Tensor && !(v instanceof Parameter) && m._bufferNames.has(k) && !m._nonPersistent.has(k)) out[pre + k] = v;
       }
       for (const [k, c] of m.namedChildren()) walk(c, `${pre}${k}.`);
     };
@@ -222,6 +224,24 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       }
     });
     return { missingKeys, unexpectedKeys };
+  }
+
+  /** Sets `requiresGrad` on every parameter (PyTorch's `requires_grad_`, e.g. to freeze a pretrained part); returns this. */
+  requiresGrad_(flag = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(flag);
+    return this;
+  }
+
+  /** The descendant at dotted path `target` (`'encoder.0'`), PyTorch's `get_submodule`; `''` is this module. */
+  getSubmodule(target: string): Module<never[], unknown> {
+    let m = this as unknown as Module<never[], unknown>;
+    if (target === '') return m;
+    for (const part of target.split('.')) {
+      const next = m.namedChildren().find(([k]) => k === part);
+      if (!next) throw new WebgradError('getSubmodule', `${m.constructor.name} has no submodule '${part}' (looking for '${target}')`);
+      m = next[1];
+    }
+    return m;
   }
 
   /** Number of elements over all parameters. */
