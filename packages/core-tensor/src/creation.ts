@@ -130,10 +130,14 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError('linspace', `steps must be a non-negative integer, got ${steps}`);
   const dtype = options.dtype ?? 'float32';
   const out = allocArray(dtype, steps);
-  const h = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // PyTorch fills the first half from start and the second half from end
+  // PyTorch computes in the output's precision: float32 arithmetic for float32
+  const r = dtype === 'float32' ? Math.fround : (v: number): number => v;
+  const lo = r(start);
+  const hi = r(end);
+  const h = steps > 1 ? r((hi - lo) / (steps - 1)) : 0;
+  // and fills the first half from start, the second half back from end
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) out[i] = i < half ? start + i * h : end - (steps - 1 - i) * h;
+  for (let i = 0; i < steps; i++) out[i] = steps === 1 ? lo : i < half ? r(lo + r(h * i)) : r(hi - r(h * (steps - 1 - i)));
   return fromTypedArray(out, [steps], { ...options, dtype });
 }
 
