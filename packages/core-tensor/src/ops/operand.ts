@@ -24,7 +24,9 @@ export function asTensor(op: string, x: TensorLike, dtype: DType, like?: Tensor)
   arr[0] = Number(x);
   const t = keep(fromTypedArray(arr, [], backend ? { dtype, backend } : { dtype }));
   if (scalarCache.size >= SCALAR_CACHE_LIMIT) {
+    // evicted scalars are freed at once (a graph that saved one holds its own handle)
     const first = scalarCache.keys().next().value as string;
+    scalarCache.get(first)?.dispose();
     scalarCache.delete(first);
   }
   scalarCache.set(key, t);
