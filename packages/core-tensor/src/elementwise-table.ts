@@ -65,10 +65,10 @@ export interface BinaryOpDef {
 export const UNARY_OPS: readonly UnaryOpDef[] = [
   { name: 'neg', js: '-x', wgsl: '-x', input: 'numeric', output: 'same', differentiable: true },
   { name: 'abs', js: 'Math.abs(x)', wgsl: 'abs(x)', input: 'numeric', output: 'same', differentiable: true },
-  { name: 'sign', js: 'Math.sign(x)', wgsl: 'sign(x)', input: 'numeric', output: 'same', differentiable: true },
+  { name: 'sign', js: 'Math.sign(x)', wgsl: 'webgrad_sign(x)', wgslInt: 'sign(x)', input: 'numeric', output: 'same', differentiable: true },
   { name: 'square', js: 'x * x', jsInt: 'Math.imul(x, x)', wgsl: 'x * x', input: 'numeric', output: 'same', differentiable: true },
   { name: 'exp', js: 'Math.exp(x)', wgsl: 'exp(x)', input: 'float', output: 'same', differentiable: true },
-  { name: 'log', js: 'Math.log(x)', wgsl: 'log(x)', input: 'float', output: 'same', differentiable: true },
+  { name: 'log', js: 'Math.log(x)', wgsl: 'webgrad_log(x)', input: 'float', output: 'same', differentiable: true },
   { name: 'log1p', js: 'Math.log1p(x)', wgsl: 'webgrad_log1p(x)', input: 'float', output: 'same', differentiable: true },
   { name: 'expm1', js: 'Math.expm1(x)', wgsl: 'webgrad_expm1(x)', input: 'float', output: 'same', differentiable: true },
   { name: 'sqrt', js: 'Math.sqrt(x)', wgsl: 'sqrt(x)', input: 'float', output: 'same', differentiable: true },
@@ -98,7 +98,7 @@ export const UNARY_OPS: readonly UnaryOpDef[] = [
   { name: 'ceil', js: 'Math.ceil(x)', jsInt: 'x', wgsl: 'ceil(x)', wgslInt: 'x', input: 'numeric', output: 'same', differentiable: true },
   { name: 'round', js: 'M.roundEven(x)', jsInt: 'x', wgsl: 'round(x)', wgslInt: 'x', input: 'numeric', output: 'same', differentiable: true },
   { name: 'logicalNot', js: '(x === 0)', wgsl: 'x == 0.0', wgslInt: 'x == 0', input: 'logical', output: 'bool', differentiable: false },
-  { name: 'isnan', js: 'x !== x', jsInt: 'false', wgsl: 'x != x', wgslInt: 'false', input: 'numeric', output: 'bool', differentiable: false },
+  { name: 'isnan', js: 'x !== x', jsInt: 'false', wgsl: 'webgrad_isnan(x)', wgslInt: 'false', input: 'numeric', output: 'bool', differentiable: false },
   { name: 'isinf', js: '(x === Infinity || x === -Infinity)', jsInt: 'false', wgsl: 'webgrad_isinf(x)', wgslInt: 'false', input: 'numeric', output: 'bool', differentiable: false },
 ];
 
@@ -109,16 +109,16 @@ export const BINARY_OPS: readonly BinaryOpDef[] = [
   { name: 'mul', js: 'x * y', jsInt: 'Math.imul(x, y)', wgsl: 'x * y', input: 'numeric', output: 'same', differentiable: true },
   { name: 'div', js: 'x / y', wgsl: 'x / y', input: 'float', output: 'same', differentiable: true },
   { name: 'pow', js: 'Math.pow(x, y)', wgsl: 'webgrad_pow(x, y)', wgslInt: 'webgrad_ipow(x, y)', input: 'numeric', output: 'same', differentiable: true },
-  { name: 'minimum', js: '(x !== x || y !== y ? NaN : x < y ? x : y)', jsInt: '(x < y ? x : y)', wgsl: 'min(x, y)', input: 'numeric', output: 'same', differentiable: true },
-  { name: 'maximum', js: '(x !== x || y !== y ? NaN : x > y ? x : y)', jsInt: '(x > y ? x : y)', wgsl: 'max(x, y)', input: 'numeric', output: 'same', differentiable: true },
+  { name: 'minimum', js: '(x !== x || y !== y ? NaN : x < y ? x : y)', jsInt: '(x < y ? x : y)', wgsl: 'webgrad_minimum(x, y)', wgslInt: 'min(x, y)', input: 'numeric', output: 'same', differentiable: true },
+  { name: 'maximum', js: '(x !== x || y !== y ? NaN : x > y ? x : y)', jsInt: '(x > y ? x : y)', wgsl: 'webgrad_maximum(x, y)', wgslInt: 'max(x, y)', input: 'numeric', output: 'same', differentiable: true },
   { name: 'eq', js: 'x === y', wgsl: 'x == y', input: 'numeric', output: 'bool', differentiable: false },
-  { name: 'ne', js: 'x !== y', wgsl: 'x != y', input: 'numeric', output: 'bool', differentiable: false },
+  { name: 'ne', js: 'x !== y', wgsl: 'x != y || webgrad_isnan(x) || webgrad_isnan(y)', wgslInt: 'x != y', input: 'numeric', output: 'bool', differentiable: false },
   { name: 'lt', js: 'x < y', wgsl: 'x < y', input: 'numeric', output: 'bool', differentiable: false },
   { name: 'le', js: 'x <= y', wgsl: 'x <= y', input: 'numeric', output: 'bool', differentiable: false },
   { name: 'gt', js: 'x > y', wgsl: 'x > y', input: 'numeric', output: 'bool', differentiable: false },
   { name: 'ge', js: 'x >= y', wgsl: 'x >= y', input: 'numeric', output: 'bool', differentiable: false },
-  { name: 'logicalAnd', js: '(x !== 0 && y !== 0)', wgsl: '(x != 0.0) && (y != 0.0)', wgslInt: '(x != 0) && (y != 0)', input: 'logical', output: 'bool', differentiable: false },
-  { name: 'logicalOr', js: '(x !== 0 || y !== 0)', wgsl: '(x != 0.0) || (y != 0.0)', wgslInt: '(x != 0) || (y != 0)', input: 'logical', output: 'bool', differentiable: false },
+  { name: 'logicalAnd', js: '(x !== 0 && y !== 0)', wgsl: 'webgrad_truthy(x) && webgrad_truthy(y)', wgslInt: '(x != 0) && (y != 0)', input: 'logical', output: 'bool', differentiable: false },
+  { name: 'logicalOr', js: '(x !== 0 || y !== 0)', wgsl: 'webgrad_truthy(x) || webgrad_truthy(y)', wgslInt: '(x != 0) || (y != 0)', input: 'logical', output: 'bool', differentiable: false },
 ];
 
 /** Looks up a unary op definition by name. */

@@ -6,6 +6,8 @@
  */
 import './cpu/cpu-backend.js';
 import './kernels/index.js';
+import './webgpu/webgpu-factory.js';
+import './webgpu/webgpu-kernels.js';
 
 export { Tensor, type NestedArray, type TensorLike, type GradNodeHandle } from './tensor.js';
 export type { DType, TypedArray, DTypeArrayMap } from './dtype.js';

@@ -1,0 +1,185 @@
+import type { KernelTensor } from '../backend.js';
+import type { DType } from '../dtype.js';
+import { BINARY_OPS, UNARY_OPS, type BinaryOpDef, type UnaryOpDef } from '../elementwise-table.js';
+import { broadcastShapes, shapesEqual, sizeOf, type Shape } from '../shape.js';
+import { linearGroups, linearMain, registerGpuKernel, wgslType } from '../webgpu/gpu-kernel.js';
+import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
+import { mergeBroadcastAxes, stridedOffsetsWgsl } from '../webgpu/strided-layout.js';
+import { UniformLayout } from '../webgpu/uniform-layout.js';
+import type { WebGpuBackend } from '../webgpu/webgpu-backend.js';
+import { WGSL_PRELUDE } from '../webgpu/wgsl-prelude.js';
+
+// WebGPU kernels generated from the elementwise table: each entry's `wgsl`
+// (or `wgslInt` for integer and bool inputs) formula becomes the body of a
+// one-thread-per-element shader. One shader per op, dtype and indexing mode;
+// shapes and strides are uniforms.
+
+const UNARY_PARAMS = new UniformLayout([
+  ['n', 'u32'],
+  ['a', 'f32'],
+  ['b', 'f32'],
+  ['ai', 'i32'],
+  ['bi', 'i32'],
+]);
+
+/** Broadcast indexing for up to three inputs (binary ops use s0, s1; `where` all three). */
+const STRIDED_PARAMS = new UniformLayout([
+  ['n', 'u32'],
+  ['rank', 'u32'],
+  ['shape', 'dims'],
+  ['s0', 'dims'],
+  ['s1', 'dims'],
+  ['s2', 'dims'],
+]);
+
+/** How a kernel reads its inputs: same shape, one side a single element, or general broadcasting. */
+type Mode = 'same' | 'xscalar' | 'yscalar' | 'broadcast';
+
+function storeExpr(expr: string, output: 'same' | 'bool'): string {
+  return output === 'bool' ? `select(0, 1, ${expr})` : expr;
+}
+
+function formula(def: UnaryOpDef | BinaryOpDef, dtype: DType): string {
+  return dtype !== 'float32' && def.wgslInt !== undefined ? def.wgslInt : def.wgsl;
+}
+
+function outDType(output: 'same' | 'bool', input: DType): DType {
+  return output === 'bool' ? 'bool' : input;
+}
+
+function unaryProgram(def: UnaryOpDef, dtype: DType): GpuProgram {
+  const t = wgslType(dtype);
+  const out = wgslType(outDType(def.output, dtype));
+  return {
+    key: `unary/${def.name}/${dtype}`,
+    inputs: 1,
+    outputs: 1,
+    source: () =>
+      WGSL_PRELUDE +
+      bindingDecls([t], [out], UNARY_PARAMS.wgsl) +
+      linearMain(`
+  if (i >= P.n) { return; }
+  let a = ${t === 'f32' ? 'P.a' : 'P.ai'};
+  let b = ${t === 'f32' ? 'P.b' : 'P.bi'};
+  let x = in0[i];
+  out0[i] = ${storeExpr(formula(def, dtype), def.output)};`),
+  };
+}
+
+/** Clamps an attribute to the int32 range for integer kernels (clamp(x, -Inf, 3) on int32). */
+function intAttr(v: number): number {
+  if (Number.isNaN(v)) return 0;
+  return Math.max(-2147483648, Math.min(2147483647, v < 0 ? Math.ceil(v) : Math.floor(v)));
+}
+
+for (const def of UNARY_OPS) {
+  registerGpuKernel(def.name, (inputs, attrs, be) => {
+    const x = inputs[0]!;
+    const out = be.output(def.name, x.shape, outDType(def.output, x.dtype));
+    const n = sizeOf(x.shape);
+    const a = Number(attrs.a ?? 0);
+    const b = Number(attrs.b ?? 0);
+    be.dispatch(unaryProgram(def, x.dtype), [x], [out], UNARY_PARAMS.pack({ n, a, b, ai: intAttr(a), bi: intAttr(b) }), linearGroups(n));
+    return [out];
+  });
+}
+
+function inputRead(mode: Mode, which: 0 | 1): string {
+  if (mode === 'same') return `in${which}[i]`;
+  if ((mode === 'xscalar' && which === 0) || (mode === 'yscalar' && which === 1)) return `in${which}[0]`;
+  if (mode === 'broadcast') return `in${which}[o${which}]`;
+  return `in${which}[i]`;
+}
+
+function binaryProgram(def: BinaryOpDef, dtype: DType, mode: Mode): GpuProgram {
+  const t = wgslType(dtype);
+  const out = wgslType(outDType(def.output, dtype));
+  return {
+    key: `binary/${def.name}/${dtype}/${mode}`,
+    inputs: 2,
+    outputs: 1,
+    source: () =>
+      WGSL_PRELUDE +
+      bindingDecls([t, t], [out], STRIDED_PARAMS.wgsl) +
+      linearMain(`
+  if (i >= P.n) { return; }
+  ${mode === 'broadcast' ? stridedOffsetsWgsl(2) : ''}
+  let x = ${inputRead(mode, 0)};
+  let y = ${inputRead(mode, 1)};
+  out0[i] = ${storeExpr(formula(def, dtype), def.output)};`),
+  };
+}
+
+/** Uniforms and mode for reading `inputs` broadcast to `shape`. */
+function broadcastParams(shape: Shape, inputs: readonly KernelTensor[]): { mode: Mode; uniforms: ArrayBuffer } {
+  const n = sizeOf(shape);
+  let mode: Mode = 'broadcast';
+  if (inputs.every((t) => shapesEqual(t.shape, shape))) mode = 'same';
+  else if (inputs.length === 2 && sizeOf(inputs[0]!.shape) === 1 && shapesEqual(inputs[1]!.shape, shape)) mode = 'xscalar';
+  else if (inputs.length === 2 && sizeOf(inputs[1]!.shape) === 1 && shapesEqual(inputs[0]!.shape, shape)) mode = 'yscalar';
+  const { dims, strides } = mode === 'broadcast' ? mergeBroadcastAxes(shape, inputs.map((t) => t.shape)) : { dims: [n], strides: [[1], [1], [1]] };
+  const uniforms = STRIDED_PARAMS.pack({ n, rank: dims.length, shape: dims, s0: strides[0] ?? [], s1: strides[1] ?? [], s2: strides[2] ?? [] });
+  return { mode, uniforms };
+}
+
+for (const def of BINARY_OPS) {
+  registerGpuKernel(def.name, (inputs, _attrs, be) => {
+    const [x, y] = inputs as [KernelTensor, KernelTensor];
+    const shape = shapesEqual(x.shape, y.shape) ? x.shape : broadcastShapes(def.name, x.shape, y.shape);
+    const out = be.output(def.name, shape, outDType(def.output, x.dtype));
+    const { mode, uniforms } = broadcastParams(shape, inputs);
+    be.dispatch(binaryProgram(def, x.dtype, mode), inputs, [out], uniforms, linearGroups(sizeOf(shape)));
+    return [out];
+  });
+}
+
+function whereProgram(dtype: DType, broadcast: boolean): GpuProgram {
+  const t = wgslType(dtype);
+  return {
+    key: `where/${dtype}/${broadcast}`,
+    inputs: 3,
+    outputs: 1,
+    source: () =>
+      bindingDecls(['i32', t, t], [t], STRIDED_PARAMS.wgsl) +
+      linearMain(`
+  if (i >= P.n) { return; }
+  ${broadcast ? stridedOffsetsWgsl(3) : 'let o0 = i; let o1 = i; let o2 = i;'}
+  out0[i] = select(in2[o2], in1[o1], in0[o0] != 0);`),
+  };
+}
+
+registerGpuKernel('where', (inputs, _attrs, be) => {
+  const [c, x, y] = inputs as [KernelTensor, KernelTensor, KernelTensor];
+  const shape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
+  const out = be.output('where', shape, x.dtype);
+  const { mode, uniforms } = broadcastParams(shape, inputs);
+  be.dispatch(whereProgram(x.dtype, mode !== 'same'), inputs, [out], uniforms, linearGroups(sizeOf(shape)));
+  return [out];
+});
+
+function castExpr(from: DType, to: DType): string {
+  if (to === 'bool') return from === 'float32' ? 'select(0, 1, webgrad_truthy(x))' : 'select(0, 1, x != 0)';
+  if (to === 'float32') return from === 'float32' ? 'x' : 'f32(x)';
+  return from === 'float32' ? 'webgrad_f32_to_i32(x)' : 'x';
+}
+
+registerGpuKernel('cast', (inputs, attrs, be) => {
+  const x = inputs[0]!;
+  const to = attrs.dtype as DType;
+  const out = be.output('cast', x.shape, to);
+  const n = sizeOf(x.shape);
+  const program: GpuProgram = {
+    key: `cast/${x.dtype}/${to}`,
+    inputs: 1,
+    outputs: 1,
+    source: () =>
+      WGSL_PRELUDE +
+      bindingDecls([wgslType(x.dtype)], [wgslType(to)], UNARY_PARAMS.wgsl) +
+      linearMain(`
+  if (i >= P.n) { return; }
+  let x = in0[i];
+  out0[i] = ${castExpr(x.dtype, to)};`),
+  };
+  be.dispatch(program, [x], [out], UNARY_PARAMS.pack({ n, a: 0, b: 0, ai: 0, bi: 0 }), linearGroups(n));
+  return [out];
+});

@@ -1,0 +1,349 @@
+import type { Backend, BackendInfo, KernelTensor, Storage } from '../backend.js';
+import type { DType, TypedArray } from '../dtype.js';
+import { findBackend, unregisterBackend } from '../engine.js';
+import { BackendError, DTypeError, WebgradError } from '../errors.js';
+import { sizeOf, type Shape } from '../shape.js';
+import { BufferPool } from './buffer-pool.js';
+import type { GpuDeviceHandle } from './gpu-device.js';
+import { PipelineCache, type GpuProgram } from './pipeline-cache.js';
+
+/** WebGPU storage: a pooled GPU buffer holding 4 bytes per element (bool as u32 0/1). */
+export class GpuStorage implements Storage {
+  /** @internal set once the buffer went back to the pool. */
+  released = false;
+  /**
+   * @param buffer - the storage buffer (may be larger than needed: pool buckets).
+   * @param byteLength - bytes the elements occupy (4 per element).
+   * @param owner - the backend that created the buffer.
+   */
+  constructor(
+    readonly buffer: GPUBuffer,
+    readonly byteLength: number,
+    readonly owner: WebGpuBackend,
+  ) {}
+}
+
+/** Bytes a uniform block occupies in the batch's uniform arena (covers every device's offset alignment). */
+const UNIFORM_SLOT = 256;
+/** Uniform blocks per arena; a full arena flushes the batch, so this also bounds a batch's length. */
+const UNIFORM_SLOTS = 256;
+/** Freed buffers kept for reuse beyond this many bytes are destroyed. */
+const MAX_POOLED_BYTES = 512 * 1024 * 1024;
+
+/** Indices kernels report in the shared error flag (see `errorFlagBuffer`). */
+const ERROR_OPS = ['', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd'] as const;
+
+/** A kernel op that checks indices on the GPU and reports out-of-range ones through the error flag. */
+export type IndexCheckingOp = (typeof ERROR_OPS)[number];
+
+/**
+ * The WebGPU backend: tensors live in pooled storage buffers; kernels are
+ * compute pipelines cached by key; dispatches are recorded into one command
+ * encoder (one compute pass) and submitted together when something must reach
+ * the GPU (a read, an upload into a buffer the batch uses, a full batch).
+ * Nothing is read back unless asked for with `await t.data()`.
+ */
+export class WebGpuBackend implements Backend {
+  /** Registry name. */
+  readonly name = 'webgpu';
+  /** The device kernels run on. */
+  readonly device: GPUDevice;
+  /** Storage buffers, bucketed and reused. */
+  readonly pool: BufferPool;
+  /** Shader modules and pipelines by kernel key. */
+  readonly pipelines: PipelineCache;
+  /** @internal a u32[4] buffer kernels set when an index is out of range: [op, index, length, 0]. */
+  readonly errorFlagBuffer: GPUBuffer;
+  private readonly handle: GpuDeviceHandle;
+  private readonly stagingPool: BufferPool;
+  private readonly arena: GPUBuffer;
+  private readonly arenaData = new Uint8Array(UNIFORM_SLOT * UNIFORM_SLOTS);
+  private arenaUsed = 0;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private batchBuffers = new Set<GPUBuffer>();
+  private lostReason: string | null = null;
+  private asyncError: string | null = null;
+  private submittedBatches = 0;
+  private dispatchCount = 0;
+  private readonly lost: Promise<never>;
+
+  /** Wraps a device from `requestGpuDevice`. */
+  constructor(handle: GpuDeviceHandle) {
+    this.handle = handle;
+    this.device = handle.device;
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    this.pool = new BufferPool(this.device, usage, MAX_POOLED_BYTES);
+    this.stagingPool = new BufferPool(this.device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 64 * 1024 * 1024);
+    this.pipelines = new PipelineCache(this.device);
+    this.arena = this.device.createBuffer({ size: this.arenaData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.errorFlagBuffer = this.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.device.queue.writeBuffer(this.errorFlagBuffer, 0, new Uint32Array(4));
+    this.lost = this.device.lost.then((info) => {
+      this.lostReason = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
+      try {
+        if (findBackend('webgpu') === this) unregisterBackend('webgpu');
+      } catch (_e) {
+        // already unregistered
+      }
+      throw this.lostError('webgpu');
+    });
+    // keeps a lost device from reporting an unhandled rejection when no read waits on it
+    this.lost.catch(() => undefined);
+    this.device.addEventListener('uncapturederror', (ev) => {
+      const msg = (ev as GPUUncapturedErrorEvent).error.message;
+      if (this.asyncError === null) this.asyncError = msg;
+    });
+  }
+
+  /** True for software adapters (lavapipe, SwiftShader...). */
+  get isSoftware(): boolean {
+    return this.handle.software;
+  }
+
+  /** True once the device was lost (tensors on it can no longer be used). */
+  get isLost(): boolean {
+    return this.lostReason !== null;
+  }
+
+  /** Copies `values` into a new pooled buffer (bool bytes widen to u32). */
+  upload(values: TypedArray, dtype: DType): Storage {
+    this.assertUsable('upload');
+    assertGpuDType('tensor', dtype);
+    const n = values.length;
+    const storage = this.allocStorage('upload', n);
+    if (n > 0) {
+      const words = dtype === 'bool' || !(values instanceof Float32Array || values instanceof Int32Array) ? Int32Array.from(values) : values;
+      // writeBuffer runs before commands recorded but not yet submitted: flush
+      // when a pending command still uses this (reused) buffer.
+      if (this.batchBuffers.has(storage.buffer)) this.flush();
+      this.device.queue.writeBuffer(storage.buffer, 0, words.buffer, words.byteOffset, n * 4);
+    }
+    return storage;
+  }
+
+  /** Reads `size` elements back (flushes pending work; converts u32 bools to bytes). */
+  async read(storage: Storage, dtype: DType, size: number): Promise<TypedArray> {
+    this.assertUsable('data');
+    const s = storage as GpuStorage;
+    if (s.released) throw new BackendError('data', 'the tensor storage was already released');
+    const bytes = size * 4;
+    const staging = this.stagingPool.acquire(bytes + 16);
+    this.endPass();
+    const enc = this.takeEncoder();
+    if (bytes > 0) enc.copyBufferToBuffer(s.buffer, 0, staging, 0, bytes);
+    enc.copyBufferToBuffer(this.errorFlagBuffer, 0, staging, staging.size - 16, 16);
+    this.flush();
+    try {
+      await Promise.race([staging.mapAsync(GPUMapMode.READ), this.lost]);
+    } catch (e) {
+      if (this.lostReason !== null) throw this.lostError('data');
+      throw new BackendError('data', `reading a GPU buffer failed: ${(e as Error).message}`);
+    }
+    const mapped = staging.getMappedRange();
+    const words = new Uint32Array(mapped.slice(0, bytes));
+    const flag = new Uint32Array(mapped.slice(staging.size - 16, staging.size));
+    staging.unmap();
+    this.stagingPool.releaseBuffer(staging);
+    this.throwPendingErrors(flag);
+    if (dtype === 'bool') return Uint8Array.from(new Int32Array(words.buffer));
+    if (dtype === 'int32') return new Int32Array(words.buffer);
+    return new Float32Array(words.buffer);
+  }
+
+  /** Always throws: GPU memory cannot be read synchronously. */
+  readSync(): TypedArray {
+    throw new BackendError('dataSync', 'a webgpu tensor cannot be read synchronously; use `await t.data()` (or `await t.array()`, `await t.itemAsync()`)');
+  }
+
+  /** Returns the buffer to the pool. */
+  release(storage: Storage): void {
+    const s = storage as GpuStorage;
+    if (s.released || s.owner !== this) return;
+    s.released = true;
+    if (this.lostReason === null) this.pool.releaseBuffer(s.buffer);
+  }
+
+  /** Adapter, limits, features and pool statistics. */
+  info(): BackendInfo {
+    const { adapterInfo, software, source } = this.handle;
+    const limits = this.device.limits;
+    return {
+      name: 'webgpu',
+      device: [adapterInfo.vendor, adapterInfo.device || adapterInfo.description].filter((s) => s).join(' ') || 'unknown adapter',
+      details: {
+        vendor: adapterInfo.vendor,
+        architecture: adapterInfo.architecture,
+        adapter: adapterInfo.device,
+        description: adapterInfo.description,
+        software,
+        source,
+        features: [...this.handle.adapter.features].sort(),
+        maxBufferSize: limits.maxBufferSize,
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+        maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+        maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+        maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+        maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
+        pipelines: this.pipelines.size,
+        poolBuffers: this.pool.bufferCount,
+        poolAllocatedBytes: this.pool.allocatedBytes,
+        poolFreeBytes: this.pool.freeBytes,
+        submittedBatches: this.submittedBatches,
+        dispatches: this.dispatchCount,
+      },
+    };
+  }
+
+  /** Submits pending work and waits until the GPU has finished it. */
+  async sync(): Promise<void> {
+    this.assertUsable('sync');
+    this.flush();
+    try {
+      await Promise.race([this.device.queue.onSubmittedWorkDone(), this.lost]);
+    } catch (_e) {
+      throw this.lostError('sync');
+    }
+    this.throwPendingErrors(null);
+  }
+
+  /** Destroys the device (tests use it to simulate device loss). */
+  destroy(): void {
+    this.device.destroy();
+  }
+
+  // ---- used by kernels ----
+
+  /** @internal a new output tensor of `shape` and `dtype` in pooled storage. */
+  output(op: string, shape: Shape, dtype: DType): KernelTensor {
+    assertGpuDType(op, dtype);
+    return { storage: this.allocStorage(op, sizeOf(shape)), shape: shape.slice(), dtype };
+  }
+
+  /**
+   * @internal records one dispatch of `program` into the current batch.
+   * Bindings: inputs (read-only storage), outputs (storage), the uniform block,
+   * then the error flag when the program checks indices.
+   */
+  dispatch(program: GpuProgram, inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], uniforms: ArrayBuffer, groups: readonly [number, number?, number?]): void {
+    this.assertUsable(program.key);
+    if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
+    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (groups.some((g) => g !== undefined && g > max)) {
+      throw new BackendError(program.key, `dispatch of [${groups.join(',')}] workgroups exceeds the device limit of ${max} per dimension`);
+    }
+    if (this.arenaUsed + UNIFORM_SLOT > this.arenaData.byteLength) this.flush();
+    const { pipeline, bindGroupLayout } = this.pipelines.get(program);
+    const uOffset = this.arenaUsed;
+    this.arenaData.set(new Uint8Array(uniforms), uOffset);
+    this.arenaUsed += UNIFORM_SLOT;
+    const entries: GPUBindGroupEntry[] = [];
+    let binding = 0;
+    for (const t of [...inputs, ...outputs]) {
+      const s = t.storage as GpuStorage;
+      if (s.owner !== this) throw new BackendError(program.key, 'a tensor from another (lost or replaced) WebGPU device was passed; re-create it on the current device');
+      if (s.released) throw new WebgradError(program.key, 'a tensor passed to the kernel was already disposed');
+      entries.push({ binding: binding++, resource: { buffer: s.buffer } });
+      this.batchBuffers.add(s.buffer);
+    }
+    entries.push({ binding: binding++, resource: { buffer: this.arena, offset: uOffset, size: uniforms.byteLength } });
+    if (program.checksIndices) entries.push({ binding: binding++, resource: { buffer: this.errorFlagBuffer } });
+    const bindGroup = this.device.createBindGroup({ layout: bindGroupLayout, entries });
+    const pass = this.computePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
+    this.dispatchCount++;
+  }
+
+  /** @internal records a buffer copy into the current batch. */
+  copy(src: KernelTensor, dst: KernelTensor, bytes: number): void {
+    this.assertUsable('copy');
+    if (bytes === 0) return;
+    const s = src.storage as GpuStorage;
+    const d = dst.storage as GpuStorage;
+    this.endPass();
+    this.takeEncoder().copyBufferToBuffer(s.buffer, 0, d.buffer, 0, bytes);
+    this.batchBuffers.add(s.buffer);
+    this.batchBuffers.add(d.buffer);
+  }
+
+  /** Submits every recorded command. */
+  flush(): void {
+    if (this.encoder === null) return;
+    this.endPass();
+    const enc = this.encoder;
+    this.encoder = null;
+    this.submit(enc);
+  }
+
+  /** The index of `op` in the error flag (kernels write it). */
+  errorCode(op: IndexCheckingOp): number {
+    return ERROR_OPS.indexOf(op);
+  }
+
+  private submit(enc: GPUCommandEncoder): void {
+    if (this.arenaUsed > 0) {
+      this.device.queue.writeBuffer(this.arena, 0, this.arenaData.buffer, 0, this.arenaUsed);
+      this.arenaUsed = 0;
+    }
+    this.device.queue.submit([enc.finish()]);
+    this.batchBuffers = new Set();
+    this.submittedBatches++;
+  }
+
+  private takeEncoder(): GPUCommandEncoder {
+    if (this.encoder === null) this.encoder = this.device.createCommandEncoder();
+    return this.encoder;
+  }
+
+  private computePass(): GPUComputePassEncoder {
+    if (this.pass === null) this.pass = this.takeEncoder().beginComputePass();
+    return this.pass;
+  }
+
+  private endPass(): void {
+    if (this.pass !== null) {
+      this.pass.end();
+      this.pass = null;
+    }
+  }
+
+  private allocStorage(op: string, n: number): GpuStorage {
+    const bytes = n * 4;
+    const limits = this.device.limits;
+    const max = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+    if (bytes > max) {
+      throw new BackendError(op, `out of GPU memory: a tensor of ${n} elements needs ${bytes} bytes, more than this device's largest storage buffer (${max} bytes)`);
+    }
+    return new GpuStorage(this.pool.acquire(Math.max(bytes, 4)), bytes, this);
+  }
+
+  private assertUsable(op: string): void {
+    if (this.lostReason !== null) throw this.lostError(op);
+  }
+
+  private lostError(op: string): BackendError {
+    return new BackendError(op, `the WebGPU device was lost (${this.lostReason ?? 'unknown reason'}); tensors on it are gone. Call \`await init({ backend: 'webgpu' })\` to create a new device`);
+  }
+
+  private throwPendingErrors(flag: Uint32Array | null): void {
+    if (this.asyncError !== null) {
+      const msg = this.asyncError;
+      this.asyncError = null;
+      throw new BackendError('webgpu', /memory/i.test(msg) ? `out of GPU memory: ${msg}` : `GPU error: ${msg}`);
+    }
+    if (flag !== null && flag[0] !== 0) {
+      this.device.queue.writeBuffer(this.errorFlagBuffer, 0, new Uint32Array(4));
+      const op = ERROR_OPS[flag[0]!] ?? 'webgpu';
+      throw new WebgradError(op, `index ${flag[1]! | 0} is out of range for an axis of length ${flag[2]}`);
+    }
+  }
+}
+
+/** Throws a DTypeError for dtypes WebGPU does not have (float64). */
+export function assertGpuDType(op: string, dtype: DType): void {
+  if (dtype === 'float64') {
+    throw new DTypeError(op, 'float64 is CPU-only: WebGPU has no 64-bit floats. Cast to float32 or move the tensor to the cpu backend');
+  }
+}
