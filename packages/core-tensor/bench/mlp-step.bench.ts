@@ -1,0 +1,71 @@
+import { gather, logSoftmax, neg, randint, randn, relu, tidy, type Tensor } from '@webgrad/core-tensor';
+import { Linear } from '@webgrad/nn';
+import { AdamStep } from './adam-step.js';
+import type { BenchCase, BenchSuite, Tfjs } from './bench-case.js';
+
+const BATCH = 128;
+const SIZES = [784, 256, 256, 10] as const;
+
+/** Mean cross-entropy of `logits` [B, C] against class indices `labels` [B]. */
+function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
+  return neg(gather(logSoftmax(logits, 1), 1, labels.reshape([labels.shape[0]!, 1])).mean());
+}
+
+/**
+ * One training step of a 784-256-256-10 ReLU MLP on a batch of 128 with
+ * Adam: forward, cross-entropy, backward, update, loss read back.
+ */
+const mlpStep: BenchCase = {
+  key: 'mlp-step',
+  title: `MLP ${SIZES.join('-')} train step, batch ${BATCH}, Adam`,
+  webgrad() {
+    const layers = [new Linear(SIZES[0], SIZES[1]), new Linear(SIZES[1], SIZES[2]), new Linear(SIZES[2], SIZES[3])];
+    const params = layers.flatMap((l) => l.parameters());
+    const adam = new AdamStep(params);
+    const x = randn([BATCH, SIZES[0]]);
+    const labels = randint(0, SIZES[3], [BATCH]);
+    return {
+      run: () =>
+        tidy(() => {
+          for (const l of layers) l.zeroGrad();
+          const h1 = relu(layers[0]!.forward(x));
+          const h2 = relu(layers[1]!.forward(h1));
+          const loss = crossEntropy(layers[2]!.forward(h2), labels);
+          loss.backward();
+          adam.step();
+          loss.item();
+        }),
+      dispose: () => {
+        adam.dispose();
+        for (const p of params) p.dispose();
+        x.dispose();
+        labels.dispose();
+      },
+    };
+  },
+  tfjs(tf: Tfjs) {
+    const ws = [0, 1, 2].map((i) => tf.variable(tf.randomUniform([SIZES[i]!, SIZES[i + 1]!], -0.05, 0.05)));
+    const bs = [0, 1, 2].map((i) => tf.variable(tf.zeros([SIZES[i + 1]!])));
+    const opt = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+    const x = tf.randomNormal([BATCH, SIZES[0]]);
+    const y = tf.oneHot(tf.randomUniform([BATCH], 0, SIZES[3], 'int32'), SIZES[3]);
+    return {
+      run: () =>
+        tf.tidy(() => {
+          const loss = opt.minimize(() => {
+            const h1 = tf.relu(tf.add(tf.matMul(x, ws[0]!), bs[0]!));
+            const h2 = tf.relu(tf.add(tf.matMul(h1, ws[1]!), bs[1]!));
+            return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(h2, ws[2]!), bs[2]!));
+          }, true)!;
+          loss.dataSync();
+        }),
+      dispose: () => {
+        opt.dispose();
+        tf.dispose([...ws, ...bs, x, y]);
+      },
+    };
+  },
+};
+
+/** A small dense network's full training step: dominated by matmul at this size, with ~100 small ops around it. */
+export const suite: BenchSuite = { name: 'mlp', cases: [mlpStep] };
