@@ -1,4 +1,4 @@
-import { allocArray, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
+import { allocArray, assertDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import { findBackend, getBackend } from './engine.js';
 import { runKernel1 } from './dispatch.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from './errors.js';
@@ -34,6 +34,7 @@ export interface TensorFromValuesOptions extends TensorOptions {
  * ```
  */
 export function tensor(values: NestedArray | TypedArray, options: TensorFromValuesOptions = {}): Tensor {
+  if (options.dtype !== undefined) assertDType('tensor', options.dtype);
   let flat: TypedArray;
   let shape: number[];
   if (ArrayBuffer.isView(values)) {
@@ -62,6 +63,7 @@ export function scalar(value: number | boolean, options: TensorOptions = {}): Te
 /** @internal wraps a typed array as a tensor on the requested backend (the array is copied). */
 export function fromTypedArray(values: TypedArray, shape: Shape, options: TensorOptions = {}): Tensor {
   const dtype = options.dtype ?? dtypeOfArray(values);
+  assertDType('tensor', dtype);
   const backend = options.backend !== undefined ? findBackend(options.backend) : getBackend();
   const data = dtypeOfArray(values) === dtype ? values : convert(values, dtype);
   const t = Tensor.fromKernel(backend, { storage: backend.upload(data, dtype), shape, dtype });
@@ -73,6 +75,7 @@ export function fromTypedArray(values: TypedArray, shape: Shape, options: Tensor
 export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
   assertValidShape('full', shape);
   const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  assertDType('full', dtype);
   if (typeof value === 'number' && dtype === 'int32' && !Number.isInteger(value)) {
     throw new DTypeError('full', `value ${value} is not an integer but dtype is int32`);
   }

@@ -1,3 +1,5 @@
+import { DTypeError } from './errors.js';
+
 /**
  * Element types a tensor can hold.
  *
@@ -39,6 +41,11 @@ export function allocArray(dtype: DType, size: number): TypedArray {
 /** Bytes one element of `dtype` takes in storage. */
 export function bytesPerElement(dtype: DType): number {
   return dtype === 'float64' ? 8 : dtype === 'bool' ? 1 : 4;
+}
+
+/** @internal throws a DTypeError naming `op` unless `dtype` is one webgrad knows. */
+export function assertDType(op: string, dtype: unknown): asserts dtype is DType {
+  if (!DTYPES.includes(dtype as DType)) throw new DTypeError(op, `unknown dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
 }
 
 /** True for `float32` and `float64`. */

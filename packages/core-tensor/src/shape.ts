@@ -21,10 +21,13 @@ export function stridesOf(shape: Shape): number[] {
   return s;
 }
 
-/** Turns a possibly negative axis into 0..rank-1, or throws naming the op. */
+/**
+ * Turns a possibly negative axis into 0..rank-1, or throws naming the op. As
+ * in PyTorch, a rank-0 tensor accepts axis 0 and −1.
+ */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
   if (!Number.isInteger(axis)) throw new ArgumentError(op, `axis must be an integer, got ${axis}`);
-  const a = axis < 0 ? axis + rank : axis;
+  const a = axis < 0 ? axis + Math.max(rank, 1) : axis;
   if (a < 0 || a >= Math.max(rank, 1)) {
     throw new ShapeError(op, `axis ${axis} is out of range for a tensor of rank ${rank}`);
   }

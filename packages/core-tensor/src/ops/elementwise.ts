@@ -1,5 +1,5 @@
 import { runKernel1 } from '../dispatch.js';
-import { isFloatDType, promoteTypes, type DType } from '../dtype.js';
+import { assertDType, isFloatDType, promoteTypes, type DType } from '../dtype.js';
 import { binaryOpDef, unaryOpDef, type ElementwiseInputKind } from '../elementwise-table.js';
 import { ArgumentError, DTypeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
@@ -40,6 +40,7 @@ export function binaryOp(name: string, x: TensorLike, y: TensorLike): Tensor {
 /** Converts `x` to `dtype` (float to int truncates toward zero; anything to bool is `!= 0`). */
 export function cast(x: Tensor, dtype: DType): Tensor {
   x.assertAlive('cast');
+  assertDType('cast', dtype);
   if (x.dtype === dtype) return x;
   return runKernel1('cast', [x], { dtype });
 }
