@@ -13,7 +13,7 @@ function convOptions(c: OpCase): ConvOptions {
   const o: ConvOptions = { groups: c.attrs.groups };
   if (c.attrs.stride !== undefined) o.stride = pairOf(c.attrs.stride)!;
   if (c.attrs.dilation !== undefined) o.dilation = pairOf(c.attrs.dilation)!;
-  if (c.attrs.padding !== undefined) o.padding = typeof c.attrs.padding === 'string' ? c.attrs.padding : pairOf(c.attrs.padding)!;
+  if (c.attrs.padding !== undefined) o.padding = typeof c.attrs.padding === 'string' ? (c.attrs.padding as 'same' | 'valid') : pairOf(c.attrs.padding)!;
   return o;
 }
 
