@@ -32,3 +32,14 @@ export { RNNCellBase, type RecurrentCellOptions } from './rnn-cell-base.js';
 export { RNNCell, type RNNCellOptions } from './rnn-cell.js';
 export { LSTMCell, type LSTMCellOptions } from './lstm-cell.js';
 export { GRUCell, type GRUCellOptions } from './gru-cell.js';
+export { eigenvalues, spectralRadius, spectralNorm, type HostMatrix, type Eigenvalue } from './eigenvalues.js';
+export {
+  hiddenGradientNorms,
+  recurrentJacobians,
+  stepJacobian,
+  type FlowRunOptions,
+  type HiddenGradientNorms,
+  type RecurrentJacobianOptions,
+  type RecurrentJacobians,
+} from './gradient-flow.js';
+export { orthogonalRecurrentInit_, identityRecurrentInit_, type OrthogonalInitOptions, type IdentityInitOptions } from './recurrent-init.js';
