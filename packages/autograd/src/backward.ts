@@ -1,5 +1,6 @@
-import { add, keep, onesLike, setGradEnabled, shapesEqual, Tensor, WebgradError, zeros, fmtShape, isGradEnabled } from '@webgrad/core-tensor';
+import { add, keep, makeView, onesLike, setGradEnabled, shapesEqual, Tensor, WebgradError, zeros, fmtShape } from '@webgrad/core-tensor';
 import { checkGradientsFinite } from './anomaly.js';
+import { nonDifferentiableError } from './recorder.js';
 import type { GradNode } from './graph-node.js';
 
 /** Options of a backward pass. */
@@ -82,6 +83,8 @@ export function runBackward(
       }
     });
     outputs.forEach((o, i) => {
+      const notFloat = nonDifferentiableError('backward', o);
+      if (notFloat) throw notFloat;
       const e = edgeOf(o);
       if (e === null) throw new WebgradError('backward', `output ${i} of shape ${fmtShape(o.shape)} does not require grad and has no grad_fn`);
       const g = gradOutputs[i]!;
@@ -147,6 +150,8 @@ export function runBackward(
  */
 export function backward(loss: Tensor, gradOutput?: Tensor, options: BackwardOptions = {}): void {
   loss.assertAlive('backward');
+  const notFloat = nonDifferentiableError('backward', loss);
+  if (notFloat) throw notFloat;
   if (!loss.requiresGrad) throw new WebgradError('backward', 'the tensor does not require grad and has no grad_fn; did a parameter forget requiresGrad, or was it computed under noGrad?');
   let g = gradOutput;
   if (g === undefined) {
@@ -158,12 +163,28 @@ export function backward(loss: Tensor, gradOutput?: Tensor, options: BackwardOpt
   const { leaves } = runBackward([loss], [g], null, options);
   const createGraph = options.createGraph ?? false;
   for (const [leaf, grad] of leaves) {
-    if (!leaf.requiresGrad) continue;
-    const prev = leaf.grad;
-    const prevMode = setGradEnabled(createGraph && isGradEnabled());
-    const next = prev && !prev.isDisposed ? add(prev, grad) : grad;
+    if (leaf.requiresGrad) leaf.grad = accumulateGrad(leaf.grad, grad, createGraph);
+  }
+}
+
+/**
+ * The new `.grad` of a leaf. As in PyTorch the sum is accumulated in place,
+ * so a handle the caller holds to the old gradient sees the sum and nothing
+ * leaks; and every leaf gets a handle of its own (gradient functions share
+ * tensors — `add` passes dy to both inputs), so disposing one leaf's
+ * gradient never frees another's. Gradients outlive any enclosing `tidy`;
+ * `zeroGrad()` (or `dispose`) frees them.
+ */
+function accumulateGrad(prev: Tensor | null, g: Tensor, createGraph: boolean): Tensor {
+  const prevMode = setGradEnabled(createGraph);
+  try {
+    if (prev === null || prev.isDisposed) return keep(createGraph ? makeView('identity', g, g.shape) : g.detach());
+    const total = add(prev, g);
+    if (createGraph || !prev.isLeaf || prev.requiresGrad || total.dtype !== prev.dtype) return keep(total);
+    prev.assign_(total);
+    total.dispose();
+    return prev;
+  } finally {
     setGradEnabled(prevMode);
-    // grads outlive any enclosing tidy; zeroGrad() (or dispose) frees them
-    leaf.grad = keep(next);
   }
 }

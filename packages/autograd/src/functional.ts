@@ -1,5 +1,6 @@
 import { isGradEnabled, makeView, onesLike, shapesEqual, Tensor, WebgradError, zerosLike, fmtShape } from '@webgrad/core-tensor';
 import { runBackward } from './backward.js';
+import { nonDifferentiableError } from './recorder.js';
 
 /** Options of `gradients`. */
 export interface GradientsOptions {
@@ -27,7 +28,9 @@ export function gradients(outputs: Tensor | readonly Tensor[], inputs: readonly 
     if (!shapesEqual(g.shape, outs[i]!.shape)) throw new WebgradError('gradients', `gradOutputs[${i}] has shape ${fmtShape(g.shape)}, output has ${fmtShape(outs[i]!.shape)}`);
   });
   inputs.forEach((x, i) => {
-    if (!x.requiresGrad) throw new WebgradError('gradients', `input ${i} does not require grad`);
+    const notFloat = nonDifferentiableError('gradients', x);
+    if (notFloat) throw notFloat;
+    if (!x.requiresGrad) throw new WebgradError('gradients', `input ${i} of shape ${fmtShape(x.shape)} does not require grad`);
   });
   const { inputGrads } = runBackward(outs, gos, inputs, options);
   return inputGrads.map((g, i) => {
@@ -73,6 +76,8 @@ export function valueAndGrad(f: (...args: Tensor[]) => Tensor, options: GradOpti
     if (!(y instanceof Tensor) || y.size !== 1) {
       throw new WebgradError('grad', `the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmtShape(y.shape)}` : typeof y}`);
     }
+    const notFloat = nonDifferentiableError('grad', y);
+    if (notFloat) throw notFloat;
     if (!y.requiresGrad) return [y, idx.map((i) => zerosLike(args[i]!))];
     const gs = gradients(y, idx.map((i) => xs[i]!), { createGraph: outer, retainGraph: outer, allowUnused: true });
     return [y, gs];

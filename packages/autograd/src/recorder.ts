@@ -1,4 +1,4 @@
-import { keep, isFloatDType, Tensor, WebgradError, type KernelAttrs } from '@webgrad/core-tensor';
+import { DTypeError, keep, isFloatDType, Tensor, WebgradError, type KernelAttrs } from '@webgrad/core-tensor';
 import { getGradient } from './gradient-registry.js';
 import { GradNode, type BackwardFn, type GradientContext } from './graph-node.js';
 
@@ -22,10 +22,28 @@ function missingGradient(op: string): BackwardFn {
   };
 }
 
+/** Integer and bool results of ops whose inputs required grad, by the op that made them (for error messages). */
+const nonDifferentiableOrigin = new WeakMap<Tensor, string>();
+
+/**
+ * @internal the error to raise when asked for the gradient of `t` (the
+ * output of `op`, e.g. `backward`) because `t` is not a floating-point tensor,
+ * or null when `t` is floating-point.
+ */
+export function nonDifferentiableError(api: string, t: Tensor): DTypeError | null {
+  if (isFloatDType(t.dtype)) return null;
+  const origin = nonDifferentiableOrigin.get(t);
+  const source = origin !== undefined ? `it is the ${t.dtype} result of '${origin}', which is not differentiable` : `${t.dtype} tensors have no gradient`;
+  return new DTypeError(api, `cannot differentiate a ${t.dtype} tensor of shape [${t.shape.join(',')}]: ${source} (only float32/float64 results carry gradients; comparisons, argmax/argmin and integer ops do not)`);
+}
+
 /** Records `op` with a node holding exactly what its gradient declared it needs. */
 export function recordOp(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: KernelAttrs, backwardOverride?: BackwardFn): void {
   const diffOutputs = outputs.filter((o) => isFloatDType(o.dtype));
-  if (diffOutputs.length === 0) return;
+  if (diffOutputs.length === 0) {
+    for (const o of outputs) nonDifferentiableOrigin.set(o, op);
+    return;
+  }
   const def = getGradient(op);
   const saved: Tensor[] = [];
   const savedInputs: (Tensor | undefined)[] = inputs.map(() => undefined);
