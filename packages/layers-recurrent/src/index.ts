@@ -43,3 +43,12 @@ export {
   type RecurrentJacobians,
 } from './gradient-flow.js';
 export { orthogonalRecurrentInit_, identityRecurrentInit_, type OrthogonalInitOptions, type IdentityInitOptions } from './recurrent-init.js';
+export {
+  tbpttWindows,
+  detachState,
+  TruncatedBPTT,
+  type TruncatedBPTTOptions,
+  type TbpttWindow,
+  type StateTree,
+  type TbpttSegmentResult,
+} from './truncated-bptt.js';
