@@ -12,6 +12,21 @@ export { Sequential, type TensorModule } from './sequential.js';
 export { ModuleList, type AnyModule } from './module-list.js';
 export { ModuleDict } from './module-dict.js';
 export { Linear, type LinearOptions } from './linear.js';
+export { Identity } from './identity.js';
+export { Flatten, Unflatten } from './flatten.js';
+export { embedding, Embedding, type EmbeddingOptions, type EmbeddingFromPretrainedOptions } from './embedding.js';
+export {
+  Conv1d,
+  Conv2d,
+  ConvTranspose1d,
+  ConvTranspose2d,
+  type SpatialSize,
+  type ConvLayerOptions,
+  type ConvTransposeLayerOptions,
+} from './conv.js';
+export { type PaddingMode } from './padding-mode.js';
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, type PoolSize, type MaxPoolLayerOptions, type AvgPoolLayerOptions } from './pooling.js';
+export { interpolate, Upsample, type UpsampleMode, type InterpolateOptions } from './upsample.js';
 export { ReLU, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax, Softplus } from './activation.js';
 export { type Reduction } from './reduction.js';
 export {
