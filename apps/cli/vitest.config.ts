@@ -1,3 +1,4 @@
 import { webgradVitestConfig } from '../../vitest.shared';
 
-export default webgradVitestConfig();
+// globalSetup builds the binary the tests run when it may be missing or stale.
+export default webgradVitestConfig({ test: { globalSetup: ['test/global-setup.ts'] } });

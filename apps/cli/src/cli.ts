@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-import { PACKAGE_NAME } from './index';
+import { runCli } from './run-cli.js';
 
-// Placeholder entry for the `webgrad` bin until the commands land.
-console.error(`${PACKAGE_NAME}: no commands yet (train, sample, eval, bench, info are coming)`);
-process.exitCode = 1;
+// The `webgrad` bin. process.exit (rather than exitCode) also ends a run whose
+// backend keeps native handles open (a WebGPU device); stdout and stderr are
+// synchronous for files, pipes and terminals on Linux, so nothing is lost.
+const code = await runCli(process.argv.slice(2));
+process.exit(code);

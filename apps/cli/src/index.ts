@@ -1,12 +1,25 @@
 /**
- * The npm name of this package, `@webgrad/cli`.
- *
- * A placeholder so the package builds and tests on its own until its code lands.
- *
- * @example
- * ```ts
- * import { PACKAGE_NAME } from '@webgrad/cli';
- * console.log(PACKAGE_NAME); // '@webgrad/cli'
- * ```
+ * @packageDocumentation
+ * The `webgrad` command line as a library: `runCli` runs a command line and
+ * returns its exit code; `createProgram` builds the command tree. The bin is
+ * `dist/cli.js`.
  */
-export const PACKAGE_NAME = '@webgrad/cli';
+export { runCli } from './run-cli.js';
+export { createProgram } from './program.js';
+export { CliError, errorLine } from './cli-error.js';
+export { MetricsLog, type MetricsRecord } from './metrics-log.js';
+export {
+  TrainingProgress,
+  formatLoss,
+  formatSeconds,
+  type ProgressMode,
+  type TrainingProgressOptions,
+  type ProgressStreams,
+} from './training-progress.js';
+export { runTrainLoop, type TrainLoopOptions, type TrainLoopResult } from './train-loop.js';
+export {
+  addCommonTrainOptions,
+  type CommonTrainOptions,
+  type TrainDefaults,
+} from './train-options.js';
+export { XorNet, xorCommand } from './commands/train/xor.js';

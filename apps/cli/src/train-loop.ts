@@ -1,0 +1,84 @@
+import type { Tensor } from '@webgrad/core-tensor';
+import { CliError } from './cli-error.js';
+import type { MetricsLog, MetricsRecord } from './metrics-log.js';
+import type { TrainingProgress } from './training-progress.js';
+
+/** Options of `runTrainLoop`. */
+export interface TrainLoopOptions {
+  /** Number of steps. */
+  steps: number;
+  /**
+   * One optimisation step (forward, backward, update), synchronous and wrapped
+   * in `tidy` by the caller; returns the loss as a one-element tensor that the
+   * loop reads and then disposes.
+   */
+  step: (index: number) => Tensor;
+  /** The display. */
+  progress: TrainingProgress;
+  /** Where metrics go as JSON lines, if anywhere. */
+  metrics: MetricsLog | null;
+  /** Constant fields added to every metrics record (e.g. the learning rate). */
+  metricsFields?: MetricsRecord;
+}
+
+/** What a finished run reports. */
+export interface TrainLoopResult {
+  /** The loss of every step, in order. */
+  losses: number[];
+  /** Wall-clock seconds the loop took. */
+  seconds: number;
+}
+
+/** How long synchronous CPU steps may hold the event loop before the bar gets to redraw. */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * Runs `steps` training steps, reading each step's loss (on any backend),
+ * updating the progress display and the metrics log, and stopping with a clear
+ * error when the loss stops being finite.
+ */
+export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoopResult> {
+  const { steps, step, progress, metrics } = options;
+  const losses: number[] = [];
+  const started = performance.now();
+  let lastYield = started;
+  // Ctrl-C ends the run between steps (the loop yields often enough to notice)
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSigint);
+  progress.start();
+  try {
+    for (let i = 0; i < steps; i++) {
+      if (interrupted)
+        throw new CliError(`interrupted after ${i} of ${steps} steps`, { exitCode: 130 });
+      const lossTensor = step(i);
+      const loss = await lossTensor.itemAsync();
+      lossTensor.dispose();
+      if (!Number.isFinite(loss)) {
+        throw new CliError(`the loss became ${loss} at step ${i + 1}`, {
+          hint: 'try a smaller --lr',
+          exitCode: 1,
+        });
+      }
+      losses.push(loss);
+      progress.update(i + 1, loss);
+      metrics?.write({
+        step: i + 1,
+        loss,
+        elapsedSeconds: (performance.now() - started) / 1000,
+        ...options.metricsFields,
+      });
+      const now = performance.now();
+      if (now - lastYield > YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    progress.stop();
+  }
+  return { losses, seconds: (performance.now() - started) / 1000 };
+}

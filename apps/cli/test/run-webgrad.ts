@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The built bin, exactly what `npx webgrad` runs. */
+export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/**
+ * Lines Dawn (the native WebGPU implementation) writes straight to the
+ * process's stderr when a device is created, e.g. `Warning:
+ * maxDynamicUniformBuffersPerPipelineLayout artificially reduced ...` on
+ * lavapipe. They are not the CLI's output, so the checks on it ignore them.
+ */
+const DAWN_LOG_LINE = /^Warning: .*\n/gm;
+
+/** What one run of the binary did (stderr without Dawn's own log lines). */
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/cli.js ...args` as a subprocess, with piped (non-terminal) output. */
+export function webgrad(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, WEBGRAD_BACKEND: '', ...env },
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(DAWN_LOG_LINE, '') };
+}
+
+/** The losses printed on the periodic `step i/n  loss x` lines, in order. */
+export function printedLosses(stdout: string): number[] {
+  return [...stdout.matchAll(/^step +\d+\/\d+ +loss (\S+)/gm)].map((m) => Number(m[1]));
+}
