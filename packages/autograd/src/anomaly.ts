@@ -11,6 +11,9 @@ export class AnomalyError extends WebgradError {
 
 let enabled = false;
 let removeListener: (() => void) | null = null;
+// inside a node's backward the ops are parts of one gradient: a non-finite
+// result is blamed on the node (checkGradientsFinite), not on its parts
+let backwardDepth = 0;
 
 function firstNonFinite(t: Tensor): number {
   if (t.dtype !== 'float32' && t.dtype !== 'float64') return -1;
@@ -38,6 +41,7 @@ export function setAnomalyDetection(on: boolean): void {
   enabled = on;
   if (on && removeListener === null) {
     removeListener = addDispatchListener((op, inputs, outputs) => {
+      if (backwardDepth > 0) return;
       for (const o of outputs) {
         const i = firstNonFinite(o);
         if (i >= 0) {
@@ -75,4 +79,14 @@ export function checkGradientsFinite(op: string, grads: readonly (Tensor | null 
   grads.forEach((g, i) => {
     if (g && firstNonFinite(g) >= 0) throw new AnomalyError(op, `backward produced a non-finite gradient for input ${i} (shape [${g.shape.join(',')}])`);
   });
+}
+
+/** @internal runs a node's backward function, so anomalies inside it are attributed to the node. */
+export function withinBackward<T>(fn: () => T): T {
+  backwardDepth++;
+  try {
+    return fn();
+  } finally {
+    backwardDepth--;
+  }
 }

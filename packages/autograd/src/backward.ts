@@ -1,5 +1,5 @@
 import { add, keep, makeView, onesLike, setGradEnabled, shapesEqual, Tensor, WebgradError, zeros, fmtShape } from '@webgrad/core-tensor';
-import { checkGradientsFinite } from './anomaly.js';
+import { checkGradientsFinite, withinBackward } from './anomaly.js';
 import { nonDifferentiableError } from './recorder.js';
 import type { GradNode } from './graph-node.js';
 
@@ -44,6 +44,23 @@ function topoOrder(roots: readonly GradNode[]): GradNode[] {
     }
   }
   return order.reverse();
+}
+
+/** The nodes of `order` (reverse topological) from which a wanted input can be reached through their inputs. */
+function nodesLeadingTo(order: readonly GradNode[], wanted: ReadonlyMap<GradNode, ReadonlyMap<number, number[]>>, wantedLeaves: ReadonlyMap<Tensor, number[]>): Set<GradNode> {
+  const leads = new Set<GradNode>();
+  // children come after their consumers in `order`, so walk it backwards
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    const reaches = node.inputs.some((t) => {
+      const e = edgeOf(t);
+      if (e === null) return false;
+      if ('leaf' in e) return wantedLeaves.has(e.leaf);
+      return wanted.get(e.node)?.has(e.index) === true || leads.has(e.node);
+    });
+    if (reaches) leads.add(node);
+  }
+  return leads;
 }
 
 function accumulate(a: Tensor | undefined, b: Tensor): Tensor {
@@ -96,17 +113,21 @@ export function runBackward(
         roots.push(e.node);
       }
     });
-    for (const node of topoOrder(roots)) {
+    const order = topoOrder(roots);
+    const leadsToInputs = inputs ? nodesLeadingTo(order, wanted, wantedLeaves) : null;
+    for (const node of order) {
       const slots = slotGrads.get(node);
       if (!slots) continue;
       slotGrads.delete(node);
       const w = wanted.get(node);
       if (w) for (const [idx, targets] of w) for (const ti of targets) if (slots[idx]) inputGrads[ti] = accumulate(inputGrads[ti], slots[idx]!);
-      if (node.released) {
+      // with explicit inputs, as torch.autograd.grad, only the part of the graph between outputs and inputs runs
+      if (leadsToInputs && !leadsToInputs.has(node)) continue;
+      if (node.released && node.savesTensors) {
         throw new WebgradError('backward', `trying to backward through the graph a second time (op '${node.op}'); pass { retainGraph: true } to the first backward`);
       }
       const grads = slots.map((g, i) => g ?? zeros(node.outputShapes[i]!, { backend: node.inputs[0]?.backend.name ?? 'cpu' }));
-      const inGrads = node.backwardFn(grads, node.ctx);
+      const inGrads = withinBackward(() => node.backwardFn(grads, node.ctx));
       checkGradientsFinite(node.op, inGrads);
       node.inputs.forEach((t, i) => {
         const g = inGrads[i];

@@ -20,6 +20,10 @@ export interface GradientsOptions {
  */
 export function gradients(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], options: GradientsOptions = {}): Tensor[] {
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  for (const o of outs) {
+    const notFloat = nonDifferentiableError('gradients', o);
+    if (notFloat) throw notFloat;
+  }
   const gos = options.gradOutputs ?? outs.map((o) => {
     if (o.size !== 1) throw new WebgradError('gradients', `grad can be implicitly created only for one-element outputs, got shape ${fmtShape(o.shape)}`);
     return onesLike(o);

@@ -39,6 +39,11 @@ export class GradNode {
     private readonly saved: readonly Tensor[],
   ) {}
 
+  /** Whether backward needs tensors this node saved (a released node without any can run again, as in PyTorch). */
+  get savesTensors(): boolean {
+    return this.saved.length > 0;
+  }
+
   /** Frees the tensors saved for backward (after a backward pass without `retainGraph`). */
   release(): void {
     if (this.released) return;
