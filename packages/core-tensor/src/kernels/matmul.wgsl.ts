@@ -34,63 +34,42 @@ function bIndex(tB: boolean, k: string, n: string): string {
   return tB ? `${n} * P.K + ${k}` : `${k} * P.N + ${n}`;
 }
 
-/**
- * Loading a 64×16 tile of A into `As` (k-major: As[k·16 + m/4][m%4]). When m
- * is contiguous in memory (A transposed) a thread loads 4 neighbouring m as
- * one vec4; otherwise 4 neighbouring k.
- */
-function loadA(tA: boolean): string {
-  if (tA) {
-    return `{
-      let k = t / 16u;
-      let mq = t % 16u;
-      let gk = k0 + k;
-      var v = vec4<f32>(0.0);
-      for (var c = 0u; c < 4u; c = c + 1u) {
-        let gm = row0 + mq * 4u + c;
-        if (gm < P.M && gk < P.K) { v[c] = a[aOff + ${aIndex(true, 'gm', 'gk')}]; }
-      }
-      As[k * 16u + mq] = v;
-    }`;
-  }
-  return `{
-      let m = t / 4u;
-      let gm = row0 + m;
-      for (var c = 0u; c < 4u; c = c + 1u) {
-        let k = (t % 4u) * 4u + c;
-        let gk = k0 + k;
-        var v = 0.0;
-        if (gm < P.M && gk < P.K) { v = a[aOff + ${aIndex(false, 'gm', 'gk')}]; }
-        As[k * 16u + m / 4u][m % 4u] = v;
-      }
-    }`;
+/** WGSL: four guarded loads `v0..v3` of `arr` at `base + j·step` for j where `cond(j)` holds (0 elsewhere). */
+function load4(arr: string, base: string, step: string, cond: (j: number) => string): string {
+  return [0, 1, 2, 3].map((j) => `let v${j} = select(0.0, ${arr}[${base}${j ? ` + ${j}u * ${step}` : ''}], ${cond(j)});`).join('\n      ');
 }
 
-/** Loading a 16×64 tile of B into `Bs` (Bs[k·16 + n/4][n%4]). */
-function loadB(tB: boolean): string {
-  if (!tB) {
+/**
+ * WGSL loading one 64×16 tile of A into \`As\` (k-major: As[k·16 + m/4][m%4])
+ * or a 16×64 tile of B into \`Bs\` (Bs[k·16 + n/4][n%4]): 256 threads load 4
+ * elements each, 4 neighbours along whichever axis is contiguous in memory.
+ * Along the 64 axis they are stored as one vec4; along k as 4 components.
+ * Everything is unrolled with constant indices: dynamic indexing into vectors
+ * or arrays makes some compilers (lavapipe's LLVM) spill to memory and take
+ * seconds to compile.
+ */
+function loadTile(tile: 'As' | 'Bs', arr: 'a' | 'b', alongTile: boolean, lenTile: string, lenK: string, origin: string, index: (i: string, k: string) => string, off: string): string {
+  if (alongTile) {
+    // 4 neighbours along the tile axis (m for A, n for B)
     return `{
       let k = t / 16u;
-      let nq = t % 16u;
+      let q = t % 16u;
       let gk = k0 + k;
-      var v = vec4<f32>(0.0);
-      for (var c = 0u; c < 4u; c = c + 1u) {
-        let gn = col0 + nq * 4u + c;
-        if (gn < P.N && gk < P.K) { v[c] = b[bOff + ${bIndex(false, 'gk', 'gn')}]; }
-      }
-      Bs[k * 16u + nq] = v;
+      let gi = ${origin} + q * 4u;
+      let base = ${off} + ${index('gi', 'gk')};
+      ${load4(arr, 'base', '1u', (j) => `gk < ${lenK} && gi + ${j}u < ${lenTile}`)}
+      ${tile}[k * 16u + q] = vec4<f32>(v0, v1, v2, v3);
     }`;
   }
+  // 4 neighbours along k
   return `{
-      let n = t / 4u;
-      let gn = col0 + n;
-      for (var c = 0u; c < 4u; c = c + 1u) {
-        let k = (t % 4u) * 4u + c;
-        let gk = k0 + k;
-        var v = 0.0;
-        if (gn < P.N && gk < P.K) { v = b[bOff + ${bIndex(true, 'gk', 'gn')}]; }
-        Bs[k * 16u + n / 4u][n % 4u] = v;
-      }
+      let i = t / 4u;
+      let kb = (t % 4u) * 4u;
+      let gi = ${origin} + i;
+      let gk = k0 + kb;
+      let base = ${off} + ${index('gi', 'gk')};
+      ${load4(arr, 'base', '1u', (j) => `gi < ${lenTile} && gk + ${j}u < ${lenK}`)}
+      ${[0, 1, 2, 3].map((j) => `${tile}[(kb + ${j}u) * 16u + i / 4u][i % 4u] = v${j};`).join('\n      ')}
     }`;
 }
 
@@ -107,36 +86,52 @@ function tiledProgram(tA: boolean, tB: boolean): GpuProgram {
 var<workgroup> As: array<vec4<f32>, ${(TILE * TK) / 4}>;
 var<workgroup> Bs: array<vec4<f32>, ${(TILE * TK) / 4}>;
 
+fn store(cOff: u32, m: u32, n: u32, v: vec4<f32>) {
+  if (m >= P.M) { return; }
+  let base = cOff + m * P.N + n;
+  if (n + 3u < P.N) {
+    c[base] = v.x;
+    c[base + 1u] = v.y;
+    c[base + 2u] = v.z;
+    c[base + 3u] = v.w;
+    return;
+  }
+  if (n < P.N) { c[base] = v.x; }
+  if (n + 1u < P.N) { c[base + 1u] = v.y; }
+  if (n + 2u < P.N) { c[base + 2u] = v.z; }
+}
+
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let row0 = (wid.x / P.tilesN) * ${TILE}u;
   let col0 = (wid.x % P.tilesN) * ${TILE}u;
   let aOff = wid.z * P.aBatch;
   let bOff = wid.z * P.bBatch;
-  var acc: array<vec4<f32>, 4>;
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
   for (var k0 = 0u; k0 < P.K; k0 = k0 + ${TK}u) {
-    ${loadA(tA)}
-    ${loadB(tB)}
+    ${loadTile('As', 'a', tA, 'P.M', 'P.K', 'row0', (m, k) => aIndex(tA, m, k), 'aOff')}
+    ${loadTile('Bs', 'b', !tB, 'P.N', 'P.K', 'col0', (n, k) => bIndex(tB, k, n), 'bOff')}
     workgroupBarrier();
     for (var k = 0u; k < ${TK}u; k = k + 1u) {
       let av = As[k * 16u + lid.y];
       let bv = Bs[k * 16u + lid.x];
-      acc[0] = acc[0] + av.x * bv;
-      acc[1] = acc[1] + av.y * bv;
-      acc[2] = acc[2] + av.z * bv;
-      acc[3] = acc[3] + av.w * bv;
+      acc0 = acc0 + av.x * bv;
+      acc1 = acc1 + av.y * bv;
+      acc2 = acc2 + av.z * bv;
+      acc3 = acc3 + av.w * bv;
     }
     workgroupBarrier();
   }
   let cOff = wid.z * P.M * P.N;
-  for (var i = 0u; i < 4u; i = i + 1u) {
-    let m = row0 + lid.y * 4u + i;
-    if (m >= P.M) { break; }
-    for (var j = 0u; j < 4u; j = j + 1u) {
-      let n = col0 + lid.x * 4u + j;
-      if (n < P.N) { c[cOff + m * P.N + n] = acc[i][j]; }
-    }
-  }
+  let m = row0 + lid.y * 4u;
+  let n = col0 + lid.x * 4u;
+  store(cOff, m, n, acc0);
+  store(cOff, m + 1u, n, acc1);
+  store(cOff, m + 2u, n, acc2);
+  store(cOff, m + 3u, n, acc3);
 }
 `,
   };

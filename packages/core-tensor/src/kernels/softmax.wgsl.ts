@@ -9,7 +9,8 @@ import { WGSL_PRELUDE } from '../webgpu/wgsl-prelude.js';
 // softmax and logSoftmax as one fused kernel per row: max, sum of exp(x - max)
 // and the outputs in one dispatch. Long contiguous rows get a workgroup each
 // (tree reductions for the max and the sum); short or strided rows (axis not
-// last) one thread each. The maximum propagates NaN and an all -Inf row
+// last) one thread each. logSoftmax is (x − max) − log Σ exp(x − max), which
+// keeps the digits of x − max when the logits are large. The maximum propagates NaN and an all -Inf row
 // shifts by 0, as the CPU kernel does.
 
 const PARAMS = new UniformLayout([
@@ -27,7 +28,7 @@ fn shift(m: f32) -> f32 { if (m == -webgrad_inf()) { return 0.0; } return m; }
 `;
 
 function finish(log: boolean, at: string): string {
-  return log ? `out0[${at}] = in0[${at}] - ls;` : `out0[${at}] = exp(in0[${at}] - m) * inv;`;
+  return log ? `out0[${at}] = (in0[${at}] - m) - ls;` : `out0[${at}] = exp(in0[${at}] - m) * inv;`;
 }
 
 function columnProgram(log: boolean): GpuProgram {
@@ -47,7 +48,7 @@ function columnProgram(log: boolean): GpuProgram {
   m = shift(m);
   var s = 0.0;
   for (var k = 0u; k < P.n; k = k + 1u) { s = s + exp(in0[base + k * P.inner] - m); }
-  let ls = webgrad_log(s) + m;
+  let ls = webgrad_log(s);
   let inv = 1.0 / s;
   for (var k = 0u; k < P.n; k = k + 1u) { ${finish(log, 'base + k * P.inner')} }`),
   };
@@ -88,7 +89,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     workgroupBarrier();
   }
   let total = red[0];
-  let ls = webgrad_log(total) + m;
+  let ls = webgrad_log(total);
   let inv = 1.0 / total;
   if (valid) { for (var k = lid; k < P.n; k = k + ${TREE}u) { ${finish(log, 'base + k')} } }
 }
