@@ -84,3 +84,13 @@ export {
   type FanMode,
   type KaimingOptions,
 } from './init.js';
+export {
+  saveSafetensors,
+  saveSafetensorsAsync,
+  loadSafetensors,
+  SafetensorsError,
+  type SafetensorsContents,
+  type LoadSafetensorsOptions,
+  type SafetensorsDType,
+} from './safetensors.js';
+export { saveSafetensorsFile, loadSafetensorsFile, writeFileAtomic } from './safetensors-file.js';
