@@ -19,7 +19,8 @@ export function asTensor(op: string, x: TensorLike, dtype: DType, like?: Tensor)
   const backend = like?.backend.name ?? '';
   const key = `${backend}|${dtype}|${Number(x)}`;
   const hit = scalarCache.get(key);
-  if (hit !== undefined && !hit.isDisposed) return hit;
+  // a backend re-created under the same name (a lost WebGPU device) must not get the old one's scalars
+  if (hit !== undefined && !hit.isDisposed && (like === undefined || hit.backend === like.backend)) return hit;
   const arr = allocArray(dtype, 1);
   arr[0] = Number(x);
   const t = keep(fromTypedArray(arr, [], backend ? { dtype, backend } : { dtype }));
