@@ -290,6 +290,7 @@ export class Tensor {
   /** See {@link ops.ceil}. */ ceil(): Tensor { return ops.ceil(this); }
   /** See {@link ops.round}. */ round(): Tensor { return ops.round(this); }
   /** See {@link ops.isnan}. */ isnan(): Tensor { return ops.isnan(this); }
+  /** See {@link ops.isinf}. */ isinf(): Tensor { return ops.isinf(this); }
   /** See {@link ops.where}. */ where(condition: TensorLike, other: TensorLike): Tensor { return ops.where(condition, this, other); }
   /** See {@link ops.cast}. */ cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
   /** See {@link ops.sum}. */ sum(axes?: number | readonly number[], keepdims?: boolean): Tensor { return ops.sum(this, axes, keepdims); }
@@ -325,6 +326,7 @@ export class Tensor {
   /** See {@link ops.gather}. */ gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
   /** See {@link ops.indexSelect}. */ indexSelect(axis: number, index: Tensor): Tensor { return ops.indexSelect(this, axis, index); }
   /** See {@link ops.scatterAdd}. */ scatterAdd(axis: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, axis, index, src); }
+  /** See {@link ops.indexAdd}. */ indexAdd(axis: number, index: Tensor, src: Tensor): Tensor { return ops.indexAdd(this, axis, index, src); }
   /** See {@link ops.softmax}. */ softmax(axis?: number): Tensor { return ops.softmax(this, axis); }
   /** See {@link ops.logSoftmax}. */ logSoftmax(axis?: number): Tensor { return ops.logSoftmax(this, axis); }
   /** See {@link ops.cumsum}. */ cumsum(axis: number): Tensor { return ops.cumsum(this, axis); }
