@@ -1,4 +1,5 @@
-import { matmul, add, uniform, WebgradError, fmtShape, type Tensor, transpose } from '@webgrad/core-tensor';
+import { matmul, add, zeros, WebgradError, fmtShape, type Tensor, transpose } from '@webgrad/core-tensor';
+import { kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -29,9 +30,20 @@ export class Linear extends Module<[Tensor], Tensor> {
     if (!Number.isInteger(inFeatures) || inFeatures < 0 || !Number.isInteger(outFeatures) || outFeatures < 0) {
       throw new WebgradError('Linear', `inFeatures and outFeatures must be non-negative integers, got ${inFeatures} and ${outFeatures}`);
     }
-    const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
-    this.weight = new Parameter(uniform([outFeatures, inFeatures], -bound, bound));
-    this.bias = options.bias === false ? null : new Parameter(uniform([outFeatures], -bound, bound));
+    this.weight = new Parameter(zeros([outFeatures, inFeatures]));
+    this.bias = options.bias === false ? null : new Parameter(zeros([outFeatures]));
+    this.resetParameters();
+  }
+
+  /**
+   * Re-draws the parameters as PyTorch's `reset_parameters`: the weight by
+   * kaiming_uniform with a = √5, i.e. U(−1/√in, 1/√in), the bias from
+   * U(−1/√in, 1/√in).
+   */
+  resetParameters(): void {
+    if (this.inFeatures > 0) kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
+    if (this.bias) uniform_(this.bias, -bound, bound);
   }
 
   /** Applies the layer to [..., inFeatures]. */
