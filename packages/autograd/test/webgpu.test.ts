@@ -14,7 +14,7 @@ import {
   type Tensor,
   type TypedArray,
 } from '@webgrad/core-tensor';
-import { grad, valueAndGrad } from '@webgrad/autograd';
+import { backward, grad } from '@webgrad/autograd';
 import { acquireWebgpu, describeOnWebgpu } from '../../core-tensor/test/conformance/webgpu-under-test.js';
 
 // Autograd is backend-agnostic (gradients are tensor ops), so the same
@@ -107,11 +107,16 @@ describeOnWebgpu(gpu, 'autograd on webgpu', () => {
     const b1 = tensor(new Float32Array(32), { backend: be, requiresGrad: true });
     const w2 = tensor(host([32, 4], 14, -0.3, 0.3), { shape: [32, 4], backend: be, requiresGrad: true });
     const params = [w1, b1, w2];
-    const lossAndGrads = valueAndGrad((a: Tensor, b: Tensor, c: Tensor) => matmul(matmul(x, a).add(b).relu(), c).sub(target).square().mean());
     const step = (): Tensor =>
       tidy(() => {
-        const [loss, grads] = lossAndGrads(w1, b1, w2);
-        params.forEach((p, i) => p.assign_(p.sub(grads[i]!.mul(0.05)).detach()));
+        const loss = matmul(matmul(x, w1).add(b1).relu(), w2).sub(target).square().mean();
+        backward(loss);
+        for (const p of params) {
+          p.assign_(p.sub(p.grad!.mul(0.05)).detach());
+          // leaf gradients outlive tidy (optimizers read them): free them here
+          p.grad!.dispose();
+          p.grad = null;
+        }
         return loss;
       });
     const first = step();
@@ -127,8 +132,10 @@ describeOnWebgpu(gpu, 'autograd on webgpu', () => {
       loss.dispose();
     }
     const after = { ...memory(), buffers: gpuBackend.info().details.poolBuffers };
-    expect(after.numTensors).toBe(before.numTensors);
-    expect(after.bytesByBackend.webgpu).toBe(before.bytesByBackend.webgpu);
+    // garbage from earlier tests may be collected meanwhile, so counts may
+    // fall; a leak of a single tensor a step would add about 2,000
+    expect(after.numTensors).toBeLessThanOrEqual(before.numTensors);
+    expect(after.bytesByBackend.webgpu!).toBeLessThanOrEqual(before.bytesByBackend.webgpu!);
     expect(after.buffers).toBe(before.buffers);
     expect(last).toBeLessThan(firstLoss * 0.5);
   });

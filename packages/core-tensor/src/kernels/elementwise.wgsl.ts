@@ -6,7 +6,6 @@ import { linearGroups, linearMain, registerGpuKernel, wgslType } from '../webgpu
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { mergeBroadcastAxes, stridedOffsetsWgsl } from '../webgpu/strided-layout.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
-import type { WebGpuBackend } from '../webgpu/webgpu-backend.js';
 import { WGSL_PRELUDE } from '../webgpu/wgsl-prelude.js';
 
 // WebGPU kernels generated from the elementwise table: each entry's `wgsl`

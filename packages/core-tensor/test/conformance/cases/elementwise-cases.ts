@@ -126,7 +126,12 @@ function binaryCases(): ConformanceCase[] {
     // every pair of special values
     const sx: number[] = [];
     const sy: number[] = [];
-    for (const a of SPECIAL_FLOATS) for (const b of SPECIAL_FLOATS) sx.push(a), sy.push(b);
+    for (const a of SPECIAL_FLOATS) {
+      for (const b of SPECIAL_FLOATS) {
+        sx.push(a);
+        sy.push(b);
+      }
+    }
     out.push({ kernel: def.name, name: 'float32 special value pairs', inputs: [values(sx), values(sy)], run, tol });
     if (def.input !== 'float') {
       const y = def.name === 'pow' ? ints([4, 9], -3, 6, 31) : ints([4, 9], -20, 20, 31);
