@@ -12,7 +12,16 @@ import { enableGrad, noGrad } from '@webgrad/autograd';
 /** A request from a host program: read a tensor's values, or evaluate the closure. */
 export type HostRequest =
   | { readonly kind: 'read'; readonly tensor: Tensor }
-  | { readonly kind: 'evaluate'; readonly keepGraph: boolean };
+  | { readonly kind: 'evaluate'; readonly mode: EvaluationMode };
+
+/**
+ * How the closure is evaluated: `'backward'` with gradients enabled, its
+ * intermediates freed at once (a closure that calls `backward` itself, as
+ * LBFGS's does); `'graph'` with gradients enabled and the graph left intact
+ * (Newton differentiates the returned loss); `'value'` without recording
+ * (only the loss value is needed).
+ */
+export type EvaluationMode = 'backward' | 'graph' | 'value';
 
 /** What an `evaluate` request receives: the closure's result and its value as a number. */
 export interface Evaluation {
@@ -40,13 +49,16 @@ export function* readNumber(t: Tensor): Generator<HostRequest, number, unknown> 
   return Number((yield* readValues(t))[0]);
 }
 
-/**
- * Evaluates the closure with gradients enabled. With `keepGraph` the
- * closure's graph is left intact (Newton differentiates the returned loss);
- * otherwise the synchronous driver frees its intermediates at once.
- */
-export function* evaluateClosure(keepGraph = false): Generator<HostRequest, Evaluation, unknown> {
-  return (yield { kind: 'evaluate', keepGraph }) as Evaluation;
+/** Evaluates the closure (see `EvaluationMode`). */
+export function* evaluateClosure(mode: EvaluationMode = 'backward'): Generator<HostRequest, Evaluation, unknown> {
+  return (yield { kind: 'evaluate', mode }) as Evaluation;
+}
+
+/** Calls `closure` with recording as `mode` asks; the synchronous driver frees intermediates it does not need. */
+function callClosure<R>(closure: () => R, mode: EvaluationMode, sync: boolean): R {
+  if (mode === 'value') return sync ? tidy(() => noGrad(closure)) : noGrad(closure);
+  if (mode === 'backward' && sync) return tidy(() => enableGrad(closure));
+  return enableGrad(closure);
 }
 
 /**
@@ -70,7 +82,7 @@ export function runHostProgram<R>(op: string, program: HostProgram<R>, closure: 
     if (req.kind === 'read') {
       next = resume(read(req.tensor));
     } else {
-      const result = req.keepGraph ? enableGrad(closure) : tidy(() => enableGrad(closure));
+      const result = callClosure(closure, req.mode, true);
       if (result instanceof Promise) throw new WebgradError(op, 'the closure returned a Promise; use await stepAsync(closure)');
       const value = typeof result === 'number' ? result : lossValue(op, result, read(result));
       next = resume({ result, value } satisfies Evaluation);
@@ -88,7 +100,7 @@ export async function runHostProgramAsync<R>(program: HostProgram<R>, closure: A
     if (req.kind === 'read') {
       next = resume(await req.tensor.data());
     } else {
-      const result = await enableGrad(closure);
+      const result = await callClosure(closure, req.mode, false);
       const value = typeof result === 'number' ? result : lossValue('stepAsync', result, await result.data());
       next = resume({ result, value } satisfies Evaluation);
     }

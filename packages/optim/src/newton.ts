@@ -101,7 +101,7 @@ export class Newton extends Optimizer<NewtonOptions> {
     }
     let firstLoss: Tensor | number | undefined;
     for (let iter = 0; iter < group.maxIter; iter++) {
-      const e = yield* evaluateClosure(true);
+      const e = yield* evaluateClosure('graph');
       firstLoss ??= e.result;
       state.funcEvals = (state.funcEvals as number) + 1;
       if (!(e.result instanceof Tensor) || !e.result.requiresGrad) {
@@ -123,7 +123,7 @@ export class Newton extends Optimizer<NewtonOptions> {
         const x0 = snapshotParams(params);
         for (let k = 0; k < group.maxLineSearch && !accepted; k++) {
           addToParams(params, t, d);
-          const trial = yield* evaluateClosure();
+          const trial = yield* evaluateClosure('value');
           state.funcEvals = (state.funcEvals as number) + 1;
           if (trial.result instanceof Tensor) trial.result.dispose();
           if (trial.value <= e.value + group.c1 * t * gtd) accepted = true;
@@ -163,6 +163,9 @@ function gradientAndHessian(loss: Tensor, params: readonly Tensor[]): [Tensor, T
             : zeros([n], { dtype: loss.dtype, backend: loss.backend.name }),
         );
       }
+      // one more pass without retaining frees what the graphs saved for backward
+      const ends = [grad.sum(), loss].filter((t) => t.requiresGrad);
+      gradients(ends, params, { allowUnused: true });
       return [grad.detach(), stack(rows, 0)] as [Tensor, Tensor];
     }),
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tidy, type Tensor } from '@webgrad/core-tensor';
+import { tensor, tidy, type Tensor } from '@webgrad/core-tensor';
+import type { Parameter } from '@webgrad/nn';
 import {
   Adadelta,
   Adagrad,
@@ -11,10 +12,12 @@ import {
   RMSprop,
   Rprop,
   SGD,
+  deserializeOptimizerState,
+  serializeOptimizerState,
   type Optimizer,
   type OptimizerOptions,
 } from '@webgrad/optim';
-import { PARAM_NAMES, freshParams, objectiveOf, trajectories, type ParamName, type TrajectoryCase } from './mlp-fixture';
+import { PARAM_NAMES, freshParams, objectiveOf, trajectories, type ParamName, type TrajectoryCase } from './trajectory-fixture';
 
 type AnyOptimizer = Optimizer<OptimizerOptions> & { step(closure?: () => Tensor): Tensor | number | undefined };
 type Ctor = new (params: never, options: never) => AnyOptimizer;
@@ -31,18 +34,36 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], wha
   }
 }
 
-function run(c: TrajectoryCase): void {
-  const p = freshParams();
+function build(c: TrajectoryCase, p: Record<ParamName, Parameter>): AnyOptimizer {
   const params = c.groups ? c.groups.map((g) => ({ ...g, params: g.params.map((n: ParamName) => p[n]) })) : PARAM_NAMES.map((n) => p[n]);
-  const opt = new OPTIMIZERS[c.optimizer](params as never, c.options as never);
-  const objective = () => objectiveOf(c.objective, p);
+  return new OPTIMIZERS[c.optimizer](params as never, c.options as never);
+}
+
+/**
+ * Runs steps `from` to the end of case `c` and checks each against PyTorch.
+ * With `resumeAt`, the first `resumeAt` steps run on one optimizer, whose
+ * state goes through JSON and copied tensors into a fresh optimizer on fresh
+ * parameters, which must continue exactly as the uninterrupted run.
+ */
+function run(c: TrajectoryCase, resumeAt?: number): void {
+  let p = freshParams();
+  let opt = build(c, p);
   const closure = () => {
     opt.zeroGrad();
-    const loss = objective();
+    const loss = objectiveOf(c.objective, p);
     loss.backward();
     return loss;
   };
   c.steps.forEach((expected, k) => {
+    if (k === resumeAt) {
+      const { tensors, meta } = serializeOptimizerState(opt.stateDict());
+      const copies = Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, tensor(t.dataSync(), { shape: t.shape.slice(), dtype: t.dtype })]));
+      const restoredParams = freshParams();
+      for (const n of PARAM_NAMES) restoredParams[n].assign_(tensor(p[n].dataSync(), { shape: p[n].shape.slice(), dtype: 'float64' }));
+      p = restoredParams;
+      opt = build(c, p);
+      opt.loadStateDict(deserializeOptimizerState({ tensors: copies, meta: JSON.parse(JSON.stringify(meta)) }));
+    }
     const loss = tidy(() => {
       if (c.closure) return Number((opt.step(closure) as Tensor).item());
       const l = closure().item();
@@ -62,5 +83,11 @@ function run(c: TrajectoryCase): void {
 describe('optimizer trajectories equal PyTorch 1.13 on a 3-4-2 tanh MLP (float64, relative error ≤ 1e-5)', () => {
   for (const c of trajectories.cases) {
     it(`${c.name}: ${c.steps.length} steps`, () => run(c));
+  }
+});
+
+describe('a state dict saved at step 10 (through JSON) resumes the same trajectory', () => {
+  for (const c of trajectories.cases) {
+    it(c.name, () => run(c, 10));
   }
 });

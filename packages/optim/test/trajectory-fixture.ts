@@ -29,6 +29,7 @@ export type ParamName = (typeof PARAM_NAMES)[number];
 export const trajectories = JSON.parse(readFileSync(new URL('./fixtures/trajectories.json', import.meta.url), 'utf8')) as {
   network: Network;
   cases: TrajectoryCase[];
+  rosenbrock: { start: number[]; options: Record<string, unknown>; loss: number; w: number[]; funcEvals: number; nIter: number };
 };
 
 /** Fresh float64 parameters at the fixture's initial values. */
