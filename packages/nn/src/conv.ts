@@ -68,23 +68,26 @@ function checkChannels(op: string, inChannels: number, outChannels: number, grou
   if (outChannels % groups !== 0) throw new ArgumentError(op, `outChannels (${outChannels}) must be divisible by groups (${groups})`);
 }
 
-/**
- * PyTorch's `reset_parameters` of every convolution: weight from
- * kaiming_uniform(a = √5), i.e. U(−1/√fanIn, 1/√fanIn), and the bias from
- * U(−1/√fanIn, 1/√fanIn), fanIn = weight.shape[1]·Πkernel.
- */
-function resetConv(weight: Parameter, bias: Parameter | null): void {
-  kaimingUniform_(weight, { a: Math.sqrt(5) });
-  if (bias) {
-    const { fanIn } = calculateFanInAndFanOut(weight);
-    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-    uniform_(bias, -bound, bound);
-  }
+/** Options every convolution shares. */
+interface ConvCommonOptions {
+  /** Step between windows. */
+  stride?: SpatialSize;
+  /** Spacing between kernel taps. */
+  dilation?: SpatialSize;
+  /** Channel groups. */
+  groups?: number;
+  /** Learn an additive bias. */
+  bias?: boolean;
 }
 
-/** The shared part of Conv1d and Conv2d. */
-abstract class ConvNd extends Module<[Tensor], Tensor> {
-  /** The filters, [outChannels, inChannels/groups, ...kernelSize]. */
+/**
+ * The shared part of every convolution layer: channels, kernel, stride,
+ * dilation and groups validated once, and the weight (laid out
+ * [out, in/groups, k…], or [in, out/groups, k…] when transposed) and bias
+ * created with PyTorch's default initialisation.
+ */
+abstract class ConvBase<In extends unknown[]> extends Module<In, Tensor> {
+  /** The filters: [outChannels, inChannels/groups, ...kernelSize], or [inChannels, outChannels/groups, ...kernelSize] for a transposed convolution. */
   weight: Parameter;
   /** The bias, [outChannels], or null. */
   bias: Parameter | null;
@@ -92,21 +95,18 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
   readonly kernelSize: number[];
   /** Stride per spatial axis. */
   readonly stride: number[];
-  /** Padding per spatial axis, or 'same' / 'valid'. */
-  readonly padding: number[] | 'same' | 'valid';
   /** Dilation per spatial axis. */
   readonly dilation: number[];
   /** Channel groups. */
   readonly groups: number;
-  /** How padding is filled. */
-  readonly paddingMode: PaddingMode;
 
   protected constructor(
-    op: string,
+    protected readonly op: string,
     readonly inChannels: number,
     readonly outChannels: number,
     kernelSize: SpatialSize,
-    readonly options: ConvLayerOptions,
+    options: ConvCommonOptions,
+    transposed: boolean,
     dims: number,
   ) {
     super();
@@ -115,6 +115,55 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
     this.kernelSize = spatial(op, 'kernelSize', kernelSize, 1, dims, 1);
     this.stride = spatial(op, 'stride', options.stride, 1, dims, 1);
     this.dilation = spatial(op, 'dilation', options.dilation, 1, dims, 1);
+    const shape = transposed ? [inChannels, outChannels / this.groups] : [outChannels, inChannels / this.groups];
+    this.weight = new Parameter(zeros([...shape, ...this.kernelSize]));
+    this.bias = options.bias === false ? null : new Parameter(zeros([outChannels]));
+    this.resetParameters();
+  }
+
+  /**
+   * Re-draws the parameters as PyTorch's `reset_parameters`: weight from
+   * kaiming_uniform(a = √5), i.e. U(−1/√fanIn, 1/√fanIn), and the bias from
+   * U(−1/√fanIn, 1/√fanIn), fanIn = weight.shape[1]·Πkernel.
+   */
+  resetParameters(): void {
+    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const { fanIn } = calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  /** The part of the printed form every convolution shares, as PyTorch prints it. */
+  protected reprHead(padding: readonly number[] | string, outputPadding: readonly number[]): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}`;
+    if (typeof padding === 'string') s += `, padding=${padding}`;
+    else if (padding.some((p) => p !== 0)) s += `, padding=${pyTuple(padding)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
+    if (outputPadding.some((p) => p !== 0)) s += `, output_padding=${pyTuple(outputPadding)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (!this.bias) s += ', bias=False';
+    return s;
+  }
+}
+
+/** The shared part of Conv1d and Conv2d. */
+abstract class ConvNd extends ConvBase<[Tensor]> {
+  /** Padding per spatial axis, or 'same' / 'valid'. */
+  readonly padding: number[] | 'same' | 'valid';
+  /** How padding is filled. */
+  readonly paddingMode: PaddingMode;
+
+  protected constructor(
+    op: string,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: SpatialSize,
+    readonly options: ConvLayerOptions,
+    dims: number,
+  ) {
+    super(op, inChannels, outChannels, kernelSize, options, false, dims);
     const p = options.padding;
     if (typeof p === 'string') {
       if (p !== 'same' && p !== 'valid') throw new ArgumentError(op, `padding must be a number, 'same' or 'valid', got '${p}'`);
@@ -125,15 +174,19 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
     if (!['zeros', 'reflect', 'replicate', 'circular'].includes(this.paddingMode)) {
       throw new ArgumentError(op, `paddingMode must be 'zeros', 'reflect', 'replicate' or 'circular', got '${this.paddingMode}'`);
     }
-    this.weight = new Parameter(zeros([outChannels, inChannels / this.groups, ...this.kernelSize]));
-    this.bias = options.bias === false ? null : new Parameter(zeros([outChannels]));
-    this.resetParameters();
   }
 
-  /** Re-draws weight and bias from PyTorch's default distribution, U(−1/√fanIn, 1/√fanIn). */
-  resetParameters(): void {
-    resetConv(this.weight, this.bias);
+  /** Convolves `x` ([N, C_in, ...] or unbatched [C_in, ...]). */
+  forward(x: Tensor): Tensor {
+    return withBatchAxis(this.op, x, this.kernelSize.length, (xb) => {
+      checkInputChannels(this.op, xb, this.inChannels);
+      const { amounts, convPadding } = this.explicitPadding();
+      return this.convolve(amounts.length ? padWithMode(this.op, xb, amounts, this.paddingMode) : xb, convPadding);
+    });
   }
+
+  /** The convolution op itself, on a batched (and, for non-zero modes, already padded) input. */
+  protected abstract convolve(x: Tensor, padding: number[] | 'same' | 'valid'): Tensor;
 
   /**
    * F.pad amounts (last axis first) for non-zero padding modes, and the
@@ -154,14 +207,8 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
 
   /** `3, 8, kernel_size=(3, 3), stride=(1, 1)` plus the options that differ from the defaults, as PyTorch prints them. */
   override extraRepr(): string {
-    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}`;
-    if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
-    else if (this.padding.some((p) => p !== 0)) s += `, padding=${pyTuple(this.padding)}`;
-    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
-    if (this.groups !== 1) s += `, groups=${this.groups}`;
-    if (!this.bias) s += ', bias=False';
-    if (this.paddingMode !== 'zeros') s += `, padding_mode=${this.paddingMode}`;
-    return s;
+    const s = this.reprHead(this.padding, []);
+    return this.paddingMode === 'zeros' ? s : `${s}, padding_mode=${this.paddingMode}`;
   }
 }
 
@@ -176,18 +223,12 @@ export class Conv1d extends ConvNd {
     super('Conv1d', inChannels, outChannels, kernelSize, options, 1);
   }
 
-  /** Convolves `x`. */
-  forward(x: Tensor): Tensor {
-    return withBatchAxis('Conv1d', x, 1, (xb) => {
-      checkInputChannels('Conv1d', xb, this.inChannels);
-      const { amounts, convPadding } = this.explicitPadding();
-      const xin = amounts.length ? padWithMode('Conv1d', xb, amounts, this.paddingMode) : xb;
-      return conv1d(xin, this.weight, this.bias, {
-        stride: this.stride[0]!,
-        padding: typeof convPadding === 'string' ? convPadding : convPadding[0]!,
-        dilation: this.dilation[0]!,
-        groups: this.groups,
-      });
+  protected convolve(x: Tensor, padding: number[] | 'same' | 'valid'): Tensor {
+    return conv1d(x, this.weight, this.bias, {
+      stride: this.stride[0]!,
+      padding: typeof padding === 'string' ? padding : padding[0]!,
+      dilation: this.dilation[0]!,
+      groups: this.groups,
     });
   }
 }
@@ -209,18 +250,12 @@ export class Conv2d extends ConvNd {
     super('Conv2d', inChannels, outChannels, kernelSize, options, 2);
   }
 
-  /** Convolves `x`. */
-  forward(x: Tensor): Tensor {
-    return withBatchAxis('Conv2d', x, 2, (xb) => {
-      checkInputChannels('Conv2d', xb, this.inChannels);
-      const { amounts, convPadding } = this.explicitPadding();
-      const xin = amounts.length ? padWithMode('Conv2d', xb, amounts, this.paddingMode) : xb;
-      return conv2d(xin, this.weight, this.bias, {
-        stride: [this.stride[0]!, this.stride[1]!],
-        padding: typeof convPadding === 'string' ? convPadding : [convPadding[0]!, convPadding[1]!],
-        dilation: [this.dilation[0]!, this.dilation[1]!],
-        groups: this.groups,
-      });
+  protected convolve(x: Tensor, padding: number[] | 'same' | 'valid'): Tensor {
+    return conv2d(x, this.weight, this.bias, {
+      stride: [this.stride[0]!, this.stride[1]!],
+      padding: typeof padding === 'string' ? padding : [padding[0]!, padding[1]!],
+      dilation: [this.dilation[0]!, this.dilation[1]!],
+      groups: this.groups,
     });
   }
 }
@@ -230,52 +265,38 @@ function checkInputChannels(op: string, x: Tensor, inChannels: number): void {
 }
 
 /** The shared part of ConvTranspose1d and ConvTranspose2d. */
-abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[])?], Tensor> {
-  /** The filters, [inChannels, outChannels/groups, ...kernelSize]. */
-  weight: Parameter;
-  /** The bias, [outChannels], or null. */
-  bias: Parameter | null;
-  /** Kernel size per spatial axis. */
-  readonly kernelSize: number[];
-  /** Stride per spatial axis. */
-  readonly stride: number[];
+abstract class ConvTransposeNd extends ConvBase<[Tensor, (readonly number[])?]> {
   /** Padding per spatial axis. */
   readonly padding: number[];
   /** Output padding per spatial axis. */
   readonly outputPadding: number[];
-  /** Dilation per spatial axis. */
-  readonly dilation: number[];
-  /** Channel groups. */
-  readonly groups: number;
 
   protected constructor(
-    protected readonly op: string,
-    readonly inChannels: number,
-    readonly outChannels: number,
+    op: string,
+    inChannels: number,
+    outChannels: number,
     kernelSize: SpatialSize,
     readonly options: ConvTransposeLayerOptions,
     dims: number,
   ) {
-    super();
-    this.groups = options.groups ?? 1;
-    checkChannels(op, inChannels, outChannels, this.groups);
-    this.kernelSize = spatial(op, 'kernelSize', kernelSize, 1, dims, 1);
-    this.stride = spatial(op, 'stride', options.stride, 1, dims, 1);
+    super(op, inChannels, outChannels, kernelSize, options, true, dims);
     this.padding = spatial(op, 'padding', options.padding, 0, dims, 0);
     this.outputPadding = spatial(op, 'outputPadding', options.outputPadding, 0, dims, 0);
-    this.dilation = spatial(op, 'dilation', options.dilation, 1, dims, 1);
     if (this.outputPadding.some((p, i) => p >= Math.max(this.stride[i]!, this.dilation[i]!))) {
       throw new ArgumentError(op, `outputPadding ${pyTuple(this.outputPadding)} must be smaller than either stride ${pyTuple(this.stride)} or dilation ${pyTuple(this.dilation)}`);
     }
-    this.weight = new Parameter(zeros([inChannels, outChannels / this.groups, ...this.kernelSize]));
-    this.bias = options.bias === false ? null : new Parameter(zeros([outChannels]));
-    this.resetParameters();
   }
 
-  /** Re-draws weight and bias from PyTorch's default distribution, U(−1/√fanIn, 1/√fanIn) with fanIn = (outChannels/groups)·Πkernel. */
-  resetParameters(): void {
-    resetConv(this.weight, this.bias);
+  /** Applies the layer; `outputSize` picks among the sizes a strided transpose can produce. */
+  forward(x: Tensor, outputSize?: readonly number[]): Tensor {
+    return withBatchAxis(this.op, x, this.kernelSize.length, (xb) => {
+      checkInputChannels(this.op, xb, this.inChannels);
+      return this.transpose(xb, this.outputPaddingFor(xb, outputSize));
+    });
   }
+
+  /** The transposed convolution op itself, on a batched input. */
+  protected abstract transpose(x: Tensor, outputPadding: number[]): Tensor;
 
   /**
    * The output padding that gives `outputSize` (spatial lengths, or the full
@@ -300,13 +321,7 @@ abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[])?], Te
 
   /** `16, 8, kernel_size=(4, 4), stride=(2, 2)` plus the options that differ from the defaults, as PyTorch prints them. */
   override extraRepr(): string {
-    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}`;
-    if (this.padding.some((p) => p !== 0)) s += `, padding=${pyTuple(this.padding)}`;
-    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
-    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${pyTuple(this.outputPadding)}`;
-    if (this.groups !== 1) s += `, groups=${this.groups}`;
-    if (!this.bias) s += ', bias=False';
-    return s;
+    return this.reprHead(this.padding, this.outputPadding);
   }
 }
 
@@ -321,17 +336,13 @@ export class ConvTranspose1d extends ConvTransposeNd {
     super('ConvTranspose1d', inChannels, outChannels, kernelSize, options, 1);
   }
 
-  /** Applies the layer; `outputSize` picks among the lengths a strided transpose can produce. */
-  forward(x: Tensor, outputSize?: readonly number[]): Tensor {
-    return withBatchAxis(this.op, x, 1, (xb) => {
-      checkInputChannels(this.op, xb, this.inChannels);
-      return convTranspose1d(xb, this.weight, this.bias, {
-        stride: this.stride[0]!,
-        padding: this.padding[0]!,
-        outputPadding: this.outputPaddingFor(xb, outputSize)[0]!,
-        dilation: this.dilation[0]!,
-        groups: this.groups,
-      });
+  protected transpose(x: Tensor, outputPadding: number[]): Tensor {
+    return convTranspose1d(x, this.weight, this.bias, {
+      stride: this.stride[0]!,
+      padding: this.padding[0]!,
+      outputPadding: outputPadding[0]!,
+      dilation: this.dilation[0]!,
+      groups: this.groups,
     });
   }
 }
@@ -354,18 +365,13 @@ export class ConvTranspose2d extends ConvTransposeNd {
     super('ConvTranspose2d', inChannels, outChannels, kernelSize, options, 2);
   }
 
-  /** Applies the layer; `outputSize` picks among the sizes a strided transpose can produce. */
-  forward(x: Tensor, outputSize?: readonly number[]): Tensor {
-    return withBatchAxis(this.op, x, 2, (xb) => {
-      checkInputChannels(this.op, xb, this.inChannels);
-      const op = this.outputPaddingFor(xb, outputSize);
-      return convTranspose2d(xb, this.weight, this.bias, {
-        stride: [this.stride[0]!, this.stride[1]!],
-        padding: [this.padding[0]!, this.padding[1]!],
-        outputPadding: [op[0]!, op[1]!],
-        dilation: [this.dilation[0]!, this.dilation[1]!],
-        groups: this.groups,
-      });
+  protected transpose(x: Tensor, outputPadding: number[]): Tensor {
+    return convTranspose2d(x, this.weight, this.bias, {
+      stride: [this.stride[0]!, this.stride[1]!],
+      padding: [this.padding[0]!, this.padding[1]!],
+      outputPadding: [outputPadding[0]!, outputPadding[1]!],
+      dilation: [this.dilation[0]!, this.dilation[1]!],
+      groups: this.groups,
     });
   }
 }

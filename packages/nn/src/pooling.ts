@@ -32,12 +32,14 @@ export interface AvgPoolLayerOptions {
   divisorOverride?: number;
 }
 
-function first(op: string, v: PoolSize | undefined): number | undefined {
-  if (v === undefined || typeof v === 'number') return v;
+/** A 1-D size: a number or a one-element list. */
+function one(op: string, v: PoolSize): number {
+  if (typeof v === 'number') return v;
   if (v.length !== 1) throw new ArgumentError(op, `expected one size for a 1-D pool, got [${v.join(', ')}]`);
-  return v[0];
+  return v[0]!;
 }
 
+/** A 2-D size: a number or `[h, w]`. */
 function pair(op: string, v: PoolSize): number | [number, number] {
   if (typeof v === 'number') return v;
   if (v.length !== 2) throw new ArgumentError(op, `expected one size or two for a 2-D pool, got [${v.join(', ')}]`);
@@ -49,21 +51,37 @@ function sizeRepr(v: PoolSize): string {
   return typeof v === 'number' ? String(v) : pyTuple(v);
 }
 
-/** The maximum over each window of [N, C, L] (or [C, L]), PyTorch's `nn.MaxPool1d`. */
-export class MaxPool1d extends Module<[Tensor], Tensor> {
-  /** Creates the layer. */
-  constructor(
-    readonly kernelSize: number,
-    readonly options: MaxPoolLayerOptions = {},
+/** The shared part of the pooling layers: options kept, batch axis added for unbatched inputs. */
+abstract class PoolNd<K extends PoolSize, O> extends Module<[Tensor], Tensor> {
+  protected constructor(
+    private readonly _op: string,
+    private readonly _dims: number,
+    readonly kernelSize: K,
+    readonly options: O,
   ) {
     super();
   }
-  /** Pools `x`. */
+  /** Pools `x` ([N, C, ...] or unbatched [C, ...]). */
   forward(x: Tensor): Tensor {
+    return withBatchAxis(this._op, x, this._dims, (xb) => this.pool(xb, this._op));
+  }
+  /** The pooling op itself, on a batched input. */
+  protected abstract pool(x: Tensor, op: string): Tensor;
+}
+
+function maxPoolRepr(k: PoolSize, o: MaxPoolLayerOptions): string {
+  return `kernel_size=${sizeRepr(k)}, stride=${sizeRepr(o.stride ?? k)}, padding=${sizeRepr(o.padding ?? 0)}, dilation=${sizeRepr(o.dilation ?? 1)}, ceil_mode=${pyBool(o.ceilMode ?? false)}`;
+}
+
+/** The maximum over each window of [N, C, L] (or [C, L]), PyTorch's `nn.MaxPool1d`. */
+export class MaxPool1d extends PoolNd<number, MaxPoolLayerOptions> {
+  /** Creates the layer. */
+  constructor(kernelSize: number, options: MaxPoolLayerOptions = {}) {
+    super('MaxPool1d', 1, kernelSize, options);
+  }
+  protected pool(x: Tensor, op: string): Tensor {
     const o = this.options;
-    return withBatchAxis('MaxPool1d', x, 1, (xb) =>
-      maxPool1d(xb, this.kernelSize, { stride: first('MaxPool1d', o.stride), padding: first('MaxPool1d', o.padding) ?? 0, dilation: first('MaxPool1d', o.dilation) ?? 1, ceilMode: o.ceilMode ?? false }),
-    );
+    return maxPool1d(x, this.kernelSize, { stride: one(op, o.stride ?? this.kernelSize), padding: one(op, o.padding ?? 0), dilation: one(op, o.dilation ?? 1), ceilMode: o.ceilMode ?? false });
   }
   /** `kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False` */
   override extraRepr(): string {
@@ -72,25 +90,14 @@ export class MaxPool1d extends Module<[Tensor], Tensor> {
 }
 
 /** The maximum over each window of [N, C, H, W] (or [C, H, W]), PyTorch's `nn.MaxPool2d`. */
-export class MaxPool2d extends Module<[Tensor], Tensor> {
+export class MaxPool2d extends PoolNd<PoolSize, MaxPoolLayerOptions> {
   /** Creates the layer. */
-  constructor(
-    readonly kernelSize: PoolSize,
-    readonly options: MaxPoolLayerOptions = {},
-  ) {
-    super();
+  constructor(kernelSize: PoolSize, options: MaxPoolLayerOptions = {}) {
+    super('MaxPool2d', 2, kernelSize, options);
   }
-  /** Pools `x`. */
-  forward(x: Tensor): Tensor {
+  protected pool(x: Tensor, op: string): Tensor {
     const o = this.options;
-    return withBatchAxis('MaxPool2d', x, 2, (xb) =>
-      maxPool2d(xb, pair('MaxPool2d', this.kernelSize), {
-        stride: pair('MaxPool2d', o.stride ?? this.kernelSize),
-        padding: pair('MaxPool2d', o.padding ?? 0),
-        dilation: pair('MaxPool2d', o.dilation ?? 1),
-        ceilMode: o.ceilMode ?? false,
-      }),
-    );
+    return maxPool2d(x, pair(op, this.kernelSize), { stride: pair(op, o.stride ?? this.kernelSize), padding: pair(op, o.padding ?? 0), dilation: pair(op, o.dilation ?? 1), ceilMode: o.ceilMode ?? false });
   }
   /** `kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False` */
   override extraRepr(): string {
@@ -98,55 +105,39 @@ export class MaxPool2d extends Module<[Tensor], Tensor> {
   }
 }
 
-function maxPoolRepr(k: PoolSize, o: MaxPoolLayerOptions): string {
-  return `kernel_size=${sizeRepr(k)}, stride=${sizeRepr(o.stride ?? k)}, padding=${sizeRepr(o.padding ?? 0)}, dilation=${sizeRepr(o.dilation ?? 1)}, ceil_mode=${pyBool(o.ceilMode ?? false)}`;
-}
-
 /** The mean over each window of [N, C, L] (or [C, L]), PyTorch's `nn.AvgPool1d`. */
-export class AvgPool1d extends Module<[Tensor], Tensor> {
+export class AvgPool1d extends PoolNd<number, Omit<AvgPoolLayerOptions, 'divisorOverride'>> {
   /** Creates the layer. */
-  constructor(
-    readonly kernelSize: number,
-    readonly options: Omit<AvgPoolLayerOptions, 'divisorOverride'> = {},
-  ) {
-    super();
+  constructor(kernelSize: number, options: Omit<AvgPoolLayerOptions, 'divisorOverride'> = {}) {
+    super('AvgPool1d', 1, kernelSize, options);
   }
-  /** Pools `x`. */
-  forward(x: Tensor): Tensor {
+  protected pool(x: Tensor, op: string): Tensor {
     const o = this.options;
-    return withBatchAxis('AvgPool1d', x, 1, (xb) =>
-      avgPool1d(xb, this.kernelSize, { stride: first('AvgPool1d', o.stride), padding: first('AvgPool1d', o.padding) ?? 0, ceilMode: o.ceilMode ?? false, countIncludePad: o.countIncludePad ?? true }),
-    );
+    return avgPool1d(x, this.kernelSize, { stride: one(op, o.stride ?? this.kernelSize), padding: one(op, o.padding ?? 0), ceilMode: o.ceilMode ?? false, countIncludePad: o.countIncludePad ?? true });
   }
   /** `kernel_size=(2,), stride=(2,), padding=(0,)` (PyTorch stores 1-D sizes as tuples) */
   override extraRepr(): string {
     const o = this.options;
-    const one = (v: PoolSize | undefined, d: number) => pyTuple([first('AvgPool1d', v) ?? d]);
-    return `kernel_size=${pyTuple([this.kernelSize])}, stride=${one(o.stride, this.kernelSize)}, padding=${one(o.padding, 0)}`;
+    const t = (v: PoolSize) => pyTuple([one('AvgPool1d', v)]);
+    return `kernel_size=${t(this.kernelSize)}, stride=${t(o.stride ?? this.kernelSize)}, padding=${t(o.padding ?? 0)}`;
   }
 }
 
 /** The mean over each window of [N, C, H, W] (or [C, H, W]), PyTorch's `nn.AvgPool2d`. */
-export class AvgPool2d extends Module<[Tensor], Tensor> {
+export class AvgPool2d extends PoolNd<PoolSize, AvgPoolLayerOptions> {
   /** Creates the layer. */
-  constructor(
-    readonly kernelSize: PoolSize,
-    readonly options: AvgPoolLayerOptions = {},
-  ) {
-    super();
+  constructor(kernelSize: PoolSize, options: AvgPoolLayerOptions = {}) {
+    super('AvgPool2d', 2, kernelSize, options);
   }
-  /** Pools `x`. */
-  forward(x: Tensor): Tensor {
+  protected pool(x: Tensor, op: string): Tensor {
     const o = this.options;
-    return withBatchAxis('AvgPool2d', x, 2, (xb) =>
-      avgPool2d(xb, pair('AvgPool2d', this.kernelSize), {
-        stride: pair('AvgPool2d', o.stride ?? this.kernelSize),
-        padding: pair('AvgPool2d', o.padding ?? 0),
-        ceilMode: o.ceilMode ?? false,
-        countIncludePad: o.countIncludePad ?? true,
-        ...(o.divisorOverride !== undefined ? { divisorOverride: o.divisorOverride } : {}),
-      }),
-    );
+    return avgPool2d(x, pair(op, this.kernelSize), {
+      stride: pair(op, o.stride ?? this.kernelSize),
+      padding: pair(op, o.padding ?? 0),
+      ceilMode: o.ceilMode ?? false,
+      countIncludePad: o.countIncludePad ?? true,
+      ...(o.divisorOverride !== undefined ? { divisorOverride: o.divisorOverride } : {}),
+    });
   }
   /** `kernel_size=2, stride=2, padding=0` */
   override extraRepr(): string {
