@@ -9,7 +9,8 @@
  * ratios, and writes `bench/results/<package>-<time>.json` at the repo root.
  *
  * Flags: `--quick` (two timed runs each: checks the harness, not the speed),
- * `--only=key,key` (case keys or key prefixes), `--no-numpy`, `--no-tfjs-cpu`.
+ * `--only=key,key` (case keys or key prefixes), `--engines=id,id` (engine
+ * ids, e.g. `webgrad-cpu,tfjs-wasm`), `--no-numpy`, `--no-tfjs-cpu`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { DEFAULT_BUDGET, QUICK_BUDGET, measure } from './timing.js';
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(`--${name}`);
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean) ?? [];
+const engineFilter = args.find((a) => a.startsWith('--engines='))?.slice('--engines='.length).split(',').filter(Boolean) ?? [];
 const budget = flag('quick') ? QUICK_BUDGET : DEFAULT_BUDGET;
 
 function repoRootFrom(dir: string): string {
@@ -56,7 +58,9 @@ async function main(): Promise<void> {
   const pkgName = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { name: string }).name;
   const suites = await loadSuites(pkgDir);
   const cases = suites.flatMap((s) => s.cases.map((c) => ({ suite: s.name, c }))).filter(({ c }) => only.length === 0 || only.some((o) => c.key.startsWith(o)));
-  const engines: Engine[] = [...webgradEngines(), ...(flag('no-tfjs-cpu') ? [] : [tfjsCpuEngine()]), tfjsWasmEngine(1), tfjsWasmEngine(2)];
+  const engines: Engine[] = [...webgradEngines(), ...(flag('no-tfjs-cpu') ? [] : [tfjsCpuEngine()]), tfjsWasmEngine(1), tfjsWasmEngine(2)].filter(
+    (e) => engineFilter.length === 0 || engineFilter.includes(e.id),
+  );
   const columns: Column[] = [];
   const engineDetails: Record<string, Record<string, unknown>> = {};
   const results: CaseResult[] = cases.map(({ suite, c }) => ({ key: c.key, title: c.title, suite, ...(c.flops ? { flops: c.flops } : {}), timings: {}, failures: {} }));

@@ -2,14 +2,31 @@ import type { Backend, BackendInfo, KernelTensor, Storage } from '../backend.js'
 import { allocArray, type DType, type TypedArray } from '../dtype.js';
 import { registerBackend } from '../engine.js';
 import { sizeOf, type Shape } from '../shape.js';
+import { cpuStatus } from '../wasm/cpu-config.js';
+import { allocResidentF32, freeResident } from '../wasm/wasm-storage.js';
 
-/** CPU storage: a typed array of the tensor's dtype. */
+/**
+ * CPU storage: a typed array of the tensor's dtype. float32 storage may live
+ * in the WebAssembly kernels' memory (`wasmPtr` ≥ 0), where those kernels
+ * use it in place; the typed array is then a view that is valid until the
+ * storage is released.
+ */
 export class CpuStorage implements Storage {
-  /** Creates storage around `data` (not copied). */
-  constructor(readonly data: TypedArray) {}
+  private released = false;
+  /** Creates storage around `data` (not copied); `wasmPtr` is its address in the kernels' memory, or -1. */
+  constructor(
+    readonly data: TypedArray,
+    readonly wasmPtr = -1,
+  ) {}
   /** Bytes of the typed array. */
   get byteLength(): number {
     return this.data.byteLength;
+  }
+  /** @internal frees a block of the kernels' memory (once). */
+  release(): void {
+    if (this.wasmPtr < 0 || this.released) return;
+    this.released = true;
+    freeResident(this.wasmPtr, this.data.length);
   }
 }
 
@@ -17,9 +34,9 @@ export class CpuStorage implements Storage {
 export const cpuBackend: Backend = {
   name: 'cpu',
   upload(values: TypedArray, dtype: DType): Storage {
-    const out = allocArray(dtype, values.length);
-    out.set(values);
-    return new CpuStorage(out);
+    const storage = newCpuStorage(dtype, values.length, false);
+    storage.data.set(values);
+    return storage;
   },
   read(storage: Storage, dtype: DType, size: number): Promise<TypedArray> {
     return Promise.resolve(this.readSync(storage, dtype, size));
@@ -27,11 +44,14 @@ export const cpuBackend: Backend = {
   readSync(storage: Storage): TypedArray {
     return (storage as CpuStorage).data.slice();
   },
-  release(): void {
-    // typed arrays are reclaimed by the garbage collector
+  release(storage: Storage): void {
+    // ordinary typed arrays are reclaimed by the garbage collector; blocks of the kernels' memory are not
+    (storage as CpuStorage).release();
   },
   info(): BackendInfo {
-    return { name: 'cpu', device: 'TypeScript kernels on typed arrays', details: {} };
+    const s = cpuStatus();
+    const device = s.path === 'wasm-simd' ? `WebAssembly SIMD kernels (${s.threads} thread${s.threads > 1 ? 's' : ''}) with TypeScript kernels for the rest` : 'TypeScript kernels on typed arrays';
+    return { name: 'cpu', device, details: { cpuPath: s.path, threads: s.threads, readyHelpers: s.readyHelpers, cpuPathReason: s.reason } };
   },
   sync(): Promise<void> {
     return Promise.resolve();
@@ -52,6 +72,28 @@ export function cpuOutput(data: TypedArray, shape: Shape, dtype: DType): KernelT
 
 /** Allocates a zeroed CPU kernel output of `shape` and `dtype`, returning it and its array. */
 export function cpuAlloc(shape: Shape, dtype: DType): { out: KernelTensor; data: TypedArray } {
-  const data = allocArray(dtype, sizeOf(shape));
-  return { out: cpuOutput(data, shape, dtype), data };
+  const storage = newCpuStorage(dtype, sizeOf(shape), true);
+  return { out: { storage, shape, dtype }, data: storage.data };
+}
+
+/**
+ * @internal like `cpuAlloc` but the elements are not zeroed: for kernels that
+ * write every element.
+ */
+export function cpuAllocUninit(shape: Shape, dtype: DType): { out: KernelTensor; storage: CpuStorage } {
+  const storage = newCpuStorage(dtype, sizeOf(shape), false);
+  return { out: { storage, shape, dtype }, storage };
+}
+
+/** Storage for `size` elements: float32 in the kernels' memory where that path is on, else a new typed array. */
+function newCpuStorage(dtype: DType, size: number, zeroed: boolean): CpuStorage {
+  if (dtype === 'float32') {
+    const r = allocResidentF32(size);
+    if (r !== null) {
+      // recycled blocks hold old values
+      if (zeroed) r.data.fill(0);
+      return new CpuStorage(r.data, r.ptr);
+    }
+  }
+  return new CpuStorage(allocArray(dtype, size));
 }

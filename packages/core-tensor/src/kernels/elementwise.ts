@@ -4,7 +4,8 @@ import type { DType, TypedArray } from '../dtype.js';
 import { BINARY_OPS, UNARY_OPS, type BinaryOpDef, type UnaryOpDef } from '../elementwise-table.js';
 import { registerKernel } from '../kernel-registry.js';
 import { scalarMath } from '../scalar-math.js';
-import { broadcastShapes, shapesEqual } from '../shape.js';
+import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
+import { wasmBinary, wasmUnary } from '../wasm/wasm-elementwise.js';
 import { forEachBroadcastRow } from './strided-loop.js';
 
 // CPU kernels generated from the elementwise table. Each formula becomes a
@@ -42,6 +43,10 @@ for (const def of UNARY_OPS) {
   const loops = new Map<DType, UnaryLoop>();
   registerKernel(def.name, 'cpu', (inputs, attrs): KernelTensor[] => {
     const x = inputs[0]!;
+    if (x.dtype === 'float32' && def.output === 'same') {
+      const fast = wasmUnary(def.name, x, sizeOf(x.shape));
+      if (fast !== null) return [fast];
+    }
     let loop = loops.get(x.dtype);
     if (!loop) loops.set(x.dtype, (loop = compileUnary(def, x.dtype)));
     const { out, data } = cpuAlloc(x.shape, outDType(def.output, x.dtype));
@@ -56,7 +61,12 @@ for (const def of BINARY_OPS) {
     const [x, y] = inputs as [KernelTensor, KernelTensor];
     let row = rows.get(x.dtype);
     if (!row) rows.set(x.dtype, (row = compileBinary(def, x.dtype)));
-    const shape = shapesEqual(x.shape, y.shape) ? x.shape : broadcastShapes(def.name, x.shape, y.shape);
+    const same = shapesEqual(x.shape, y.shape);
+    const shape = same ? x.shape : broadcastShapes(def.name, x.shape, y.shape);
+    if (x.dtype === 'float32' && def.output === 'same') {
+      const fast = wasmBinary(def.name, x, y, shape, sizeOf(shape), same);
+      if (fast !== null) return [fast];
+    }
     const { out, data } = cpuAlloc(shape, outDType(def.output, x.dtype));
     const X = cpuData(x);
     const Y = cpuData(y);

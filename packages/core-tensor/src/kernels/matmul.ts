@@ -2,13 +2,16 @@ import type { KernelTensor } from '../backend.js';
 import { cpuAlloc, cpuData } from '../cpu/cpu-backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
 import { registerKernel } from '../kernel-registry.js';
+import { wasmMatmul } from '../wasm/wasm-matmul.js';
 import { permuteArray } from './transpose.js';
 
 /**
- * C = op(A)·op(B) per batch. Both operands are packed so the reduction axis is
- * contiguous (A as M×K rows, B as N×K rows), then 4×4 output blocks are
- * accumulated in 16 locals that stay in registers: 8 loads per 16
- * multiply-adds.
+ * C = op(A)·op(B) per batch. float32 products go to the WebAssembly SIMD
+ * kernel when the CPU path has it (f32 sums, as BLAS and PyTorch do; see
+ * wasm/wasm-matmul.ts). Otherwise, and always for float64, the TypeScript
+ * reference: both operands are packed so the reduction axis is contiguous (A
+ * as M×K rows, B as N×K rows), then 4×4 output blocks are accumulated in 16
+ * locals that stay in registers: 8 loads per 16 multiply-adds.
  */
 registerKernel('matmul', 'cpu', (inputs, attrs): KernelTensor[] => {
   const [a, b] = inputs as [KernelTensor, KernelTensor];
@@ -20,6 +23,10 @@ registerKernel('matmul', 'cpu', (inputs, attrs): KernelTensor[] => {
   const Ba = a.shape[0]!;
   const Bb = b.shape[0]!;
   const B = Math.max(Ba, Bb);
+  if (a.dtype === 'float32') {
+    const fast = wasmMatmul(a, b, Ba, Bb, M, N, K, tA, tB);
+    if (fast !== null) return [fast];
+  }
   const { out, data } = cpuAlloc([B, M, N], a.dtype);
   const A = cpuData(a);
   const Bd = cpuData(b);

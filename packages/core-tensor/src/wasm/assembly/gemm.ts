@@ -1,0 +1,229 @@
+// Single-precision GEMM with 128-bit SIMD: C[M,N] (+)= op(A)[M,K] · op(B)[K,N].
+//
+// GotoBLAS structure: the K axis is cut into KC-deep slabs; for each slab the
+// B columns are packed into 8-wide panels (k-major) and blocks of MC rows of
+// A into 6-tall panels (k-major), and a 6x8 register-blocked micro-kernel
+// keeps the 12 accumulator vectors of one output tile in registers while it
+// walks the slab: per k, two B vectors and six broadcast A scalars feed 12
+// multiply-adds. Products and sums are plain f32 multiplies and adds (no
+// fused multiply-add), each output element summed over k in increasing
+// order, so the result is the same bits whatever the tiling of rows across
+// threads. Matrices are addressed by element strides, so transposed operands
+// are read in place while packing.
+
+/** Rows of the register tile. */
+export const MR: i32 = 6;
+/** Columns of the register tile (two f32x4 vectors). */
+export const NR: i32 = 8;
+/** Depth of a K slab (a 6x256 A panel and a 256x8 B panel fit L1 together). */
+export const KC: i32 = 256;
+/** Rows of A packed at once (72x256 floats = 72 KiB, an L2-resident block). */
+export const MC: i32 = 72;
+
+/** Floats of scratch one `sgemm` call needs for its packed panels and edge tile. */
+export function sgemmScratchFloats(N: i32, K: i32): i32 {
+  const kc = K < KC ? K : KC;
+  const np = (N + NR - 1) / NR;
+  return np * NR * kc + MC * kc + MR * NR;
+}
+
+/**
+ * C rows [rowStart, rowEnd) of op(A)·op(B). Element (i, k) of op(A) is at
+ * a + 4·(i·rsA + k·csA), element (k, j) of op(B) at b + 4·(k·rsB + j·csB),
+ * element (i, j) of C at c + 4·(i·ldc + j). `scratch` holds
+ * `sgemmScratchFloats(N, K)` floats, 16-byte aligned.
+ */
+export function sgemm(
+  M: i32, N: i32, K: i32,
+  a: usize, rsA: i32, csA: i32,
+  b: usize, rsB: i32, csB: i32,
+  c: usize, ldc: i32,
+  rowStart: i32, rowEnd: i32,
+  scratch: usize,
+): void {
+  if (rowEnd > M) rowEnd = M;
+  if (rowStart >= rowEnd || N <= 0) return;
+  if (K <= 0) {
+    for (let i = rowStart; i < rowEnd; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>N << 2);
+    return;
+  }
+  const kcMax = K < KC ? K : KC;
+  const np = (N + NR - 1) / NR;
+  const packB = scratch;
+  const packA = packB + (<usize>(np * NR * kcMax) << 2);
+  const tile = packA + (<usize>(MC * kcMax) << 2);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = K - pc < KC ? K - pc : KC;
+    packPanelsB(N, kc, b + (<usize>(pc * rsB) << 2), rsB, csB, packB);
+    for (let ic = rowStart; ic < rowEnd; ic += MC) {
+      const mc = rowEnd - ic < MC ? rowEnd - ic : MC;
+      packPanelsA(mc, kc, a + (<usize>(ic * rsA + pc * csA) << 2), rsA, csA, packA);
+      for (let jr = 0; jr < N; jr += NR) {
+        const nr = N - jr < NR ? N - jr : NR;
+        const bp = packB + (<usize>(jr * kc) << 2);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const mr = mc - ir < MR ? mc - ir : MR;
+          const ap = packA + (<usize>(ir * kc) << 2);
+          const cp = c + (<usize>((ic + ir) * ldc + jr) << 2);
+          if (mr === MR && nr === NR) {
+            micro6x8(kc, ap, bp, cp, ldc, pc > 0);
+          } else {
+            edgeTile(kc, ap, bp, cp, ldc, pc > 0, mr, nr, tile);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** A partial tile: computed whole into `tile` (panels are zero-padded), then the valid part copied. */
+function edgeTile(kc: i32, ap: usize, bp: usize, cp: usize, ldc: i32, accumulate: bool, mr: i32, nr: i32, tile: usize): void {
+  memory.fill(tile, 0, <usize>(MR * NR) << 2);
+  if (accumulate) {
+    for (let r = 0; r < mr; r++) memory.copy(tile + (<usize>(r * NR) << 2), cp + (<usize>(r * ldc) << 2), <usize>nr << 2);
+  }
+  micro6x8(kc, ap, bp, tile, NR, accumulate);
+  for (let r = 0; r < mr; r++) memory.copy(cp + (<usize>(r * ldc) << 2), tile + (<usize>(r * NR) << 2), <usize>nr << 2);
+}
+
+/** B[k, j] for k < kc, all j, into ceil(N/8) panels of kc×8 floats (columns past N are zero). */
+function packPanelsB(N: i32, kc: i32, b: usize, rsB: i32, csB: i32, out: usize): void {
+  for (let j0 = 0; j0 < N; j0 += NR) {
+    const nr = N - j0 < NR ? N - j0 : NR;
+    const panel = out + (<usize>(j0 * kc) << 2);
+    if (nr === NR && csB === 1) {
+      // contiguous rows of B: two vector copies per k
+      let src = b + (<usize>j0 << 2);
+      const step = <usize>rsB << 2;
+      for (let k = 0; k < kc; k++) {
+        const dst = panel + (<usize>(k * NR) << 2);
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += step;
+      }
+    } else if (nr === NR && rsB === 1) {
+      // B stored transposed (N rows of K): 8 source rows walked in step
+      const cs = <usize>csB << 2;
+      const s0 = b + (<usize>(j0 * csB) << 2);
+      for (let k = 0; k < kc; k++) {
+        const dst = panel + (<usize>(k * NR) << 2);
+        const s = s0 + (<usize>k << 2);
+        store<f32>(dst, load<f32>(s));
+        store<f32>(dst, load<f32>(s + cs), 4);
+        store<f32>(dst, load<f32>(s + 2 * cs), 8);
+        store<f32>(dst, load<f32>(s + 3 * cs), 12);
+        store<f32>(dst, load<f32>(s + 4 * cs), 16);
+        store<f32>(dst, load<f32>(s + 5 * cs), 20);
+        store<f32>(dst, load<f32>(s + 6 * cs), 24);
+        store<f32>(dst, load<f32>(s + 7 * cs), 28);
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const dst = panel + (<usize>(k * NR) << 2);
+        for (let j = 0; j < NR; j++) {
+          store<f32>(dst + (<usize>j << 2), j < nr ? load<f32>(b + (<usize>(k * rsB + (j0 + j) * csB) << 2)) : <f32>0);
+        }
+      }
+    }
+  }
+}
+
+/** A[i, k] for i < mc, k < kc into ceil(mc/6) panels of kc×6 floats (rows past mc are zero). */
+function packPanelsA(mc: i32, kc: i32, a: usize, rsA: i32, csA: i32, out: usize): void {
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const mr = mc - i0 < MR ? mc - i0 : MR;
+    const panel = out + (<usize>(i0 * kc) << 2);
+    if (mr === MR && csA === 1) {
+      // A row-major: six source rows walked in step
+      const rs = <usize>rsA << 2;
+      const s0 = a + (<usize>(i0 * rsA) << 2);
+      for (let k = 0; k < kc; k++) {
+        const dst = panel + (<usize>(k * MR) << 2);
+        const s = s0 + (<usize>k << 2);
+        store<f32>(dst, load<f32>(s));
+        store<f32>(dst, load<f32>(s + rs), 4);
+        store<f32>(dst, load<f32>(s + 2 * rs), 8);
+        store<f32>(dst, load<f32>(s + 3 * rs), 12);
+        store<f32>(dst, load<f32>(s + 4 * rs), 16);
+        store<f32>(dst, load<f32>(s + 5 * rs), 20);
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const dst = panel + (<usize>(k * MR) << 2);
+        for (let i = 0; i < MR; i++) {
+          store<f32>(dst + (<usize>i << 2), i < mr ? load<f32>(a + (<usize>((i0 + i) * rsA + k * csA) << 2)) : <f32>0);
+        }
+      }
+    }
+  }
+}
+
+/** The 6x8 register tile: C[0:6, 0:8] (+)= Ap[kc×6]ᵀ · Bp[kc×8]. */
+function micro6x8(kc: i32, ap: usize, bp: usize, cp: usize, ldc: i32, accumulate: bool): void {
+  const ld = <usize>ldc << 2;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  if (accumulate) {
+    c00 = v128.load(cp); c01 = v128.load(cp, 16);
+    c10 = v128.load(cp + ld); c11 = v128.load(cp + ld, 16);
+    c20 = v128.load(cp + 2 * ld); c21 = v128.load(cp + 2 * ld, 16);
+    c30 = v128.load(cp + 3 * ld); c31 = v128.load(cp + 3 * ld, 16);
+    c40 = v128.load(cp + 4 * ld); c41 = v128.load(cp + 4 * ld, 16);
+    c50 = v128.load(cp + 5 * ld); c51 = v128.load(cp + 5 * ld, 16);
+  }
+  let a = ap;
+  let b = bp;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 16);
+    c40 = f32x4.add(c40, f32x4.mul(x, b0)); c41 = f32x4.add(c41, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 20);
+    c50 = f32x4.add(c50, f32x4.mul(x, b0)); c51 = f32x4.add(c51, f32x4.mul(x, b1));
+    a += 24;
+    b += 32;
+  }
+  v128.store(cp, c00); v128.store(cp, c01, 16);
+  v128.store(cp + ld, c10); v128.store(cp + ld, c11, 16);
+  v128.store(cp + 2 * ld, c20); v128.store(cp + 2 * ld, c21, 16);
+  v128.store(cp + 3 * ld, c30); v128.store(cp + 3 * ld, c31, 16);
+  v128.store(cp + 4 * ld, c40); v128.store(cp + 4 * ld, c41, 16);
+  v128.store(cp + 5 * ld, c50); v128.store(cp + 5 * ld, c51, 16);
+}
+
+/**
+ * `sgemm` over a batch: matrix `i` of op(A) starts `i·strideA` floats after
+ * `a` (0 broadcasts one matrix over the batch), likewise for B and C. Rows
+ * [rowStart, rowEnd) of every product, so threads split the rows of a batch.
+ */
+export function sgemmBatched(
+  batch: i32, strideA: i32, strideB: i32, strideC: i32,
+  M: i32, N: i32, K: i32,
+  a: usize, rsA: i32, csA: i32,
+  b: usize, rsB: i32, csB: i32,
+  c: usize, ldc: i32,
+  rowStart: i32, rowEnd: i32,
+  scratch: usize,
+): void {
+  for (let i = 0; i < batch; i++) {
+    sgemm(
+      M, N, K,
+      a + (<usize>(i * strideA) << 2), rsA, csA,
+      b + (<usize>(i * strideB) << 2), rsB, csB,
+      c + (<usize>(i * strideC) << 2), ldc,
+      rowStart, rowEnd, scratch,
+    );
+  }
+}

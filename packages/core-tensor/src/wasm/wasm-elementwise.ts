@@ -1,0 +1,66 @@
+import type { KernelTensor } from '../backend.js';
+import { forEachBroadcastRow } from '../kernels/strided-loop.js';
+import type { Shape } from '../shape.js';
+import { activeCpuPath } from './cpu-config.js';
+import { inputPtr, outputFor } from './wasm-operands.js';
+import { getWasmRuntime } from './wasm-runtime.js';
+
+/** Binary table ops with a WebAssembly kernel, in the op-code order of assembly/elementwise.ts. */
+export const BINARY_F32_OPS: readonly string[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
+/** Unary table ops with a WebAssembly kernel, in the op-code order of assembly/elementwise.ts. */
+export const UNARY_F32_OPS: readonly string[] = ['neg', 'abs', 'relu', 'sqrt', 'square'];
+
+/** Below this many elements the TypeScript loop is as fast (the call and any copies dominate). */
+export const WASM_ELEMENTWISE_MIN = 256;
+/** Broadcast rows shorter than this on average stay in TypeScript (one wasm call per row). */
+const MIN_ROW = 16;
+
+function usable(size: number): boolean {
+  return size >= WASM_ELEMENTWISE_MIN && activeCpuPath().path === 'wasm-simd';
+}
+
+/**
+ * A float32 binary table op on the WebAssembly kernel, with broadcasting to
+ * `shape`; null when the TypeScript kernel should run (other op or dtype,
+ * small, short broadcast rows, TypeScript path). Results are bit-identical to
+ * the TypeScript kernel's.
+ */
+export function wasmBinary(op: string, x: KernelTensor, y: KernelTensor, shape: Shape, size: number, sameShape: boolean): KernelTensor | null {
+  const code = BINARY_F32_OPS.indexOf(op);
+  if (code < 0 || x.dtype !== 'float32' || !usable(size)) return null;
+  let rows = 1;
+  if (!sameShape) {
+    rows = 0;
+    forEachBroadcastRow(shape, [x.shape, y.shape], () => void rows++);
+    if (size / rows < MIN_ROW) return null;
+  }
+  const rt = getWasmRuntime()!;
+  try {
+    const xp = inputPtr(rt, x);
+    const yp = inputPtr(rt, y);
+    const out = outputFor(rt, shape, size);
+    const k = rt.kernels;
+    if (sameShape) k.binaryF32(code, xp, yp, out.ptr, size, 1, 1);
+    else forEachBroadcastRow(shape, [x.shape, y.shape], (o, offs, n, st) => k.binaryF32(code, xp + 4 * offs[0]!, yp + 4 * offs[1]!, out.ptr + 4 * o, n, st[0]!, st[1]!));
+    out.finish();
+    return out.out;
+  } finally {
+    rt.arena.release();
+  }
+}
+
+/** A float32 unary table op on the WebAssembly kernel; null when the TypeScript kernel should run. */
+export function wasmUnary(op: string, x: KernelTensor, size: number): KernelTensor | null {
+  const code = UNARY_F32_OPS.indexOf(op);
+  if (code < 0 || x.dtype !== 'float32' || !usable(size)) return null;
+  const rt = getWasmRuntime()!;
+  try {
+    const xp = inputPtr(rt, x);
+    const out = outputFor(rt, x.shape, size);
+    rt.kernels.unaryF32(code, xp, out.ptr, size);
+    out.finish();
+    return out.out;
+  } finally {
+    rt.arena.release();
+  }
+}

@@ -1,0 +1,128 @@
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
+
+/** The functions the kernels module exports (see src/wasm/assembly). */
+export interface KernelExports {
+  /** Single-precision GEMM over a row range (see assembly/gemm.ts). */
+  sgemm(
+    M: number, N: number, K: number,
+    a: number, rsA: number, csA: number,
+    b: number, rsB: number, csB: number,
+    c: number, ldc: number,
+    rowStart: number, rowEnd: number,
+    scratch: number,
+  ): void;
+  /** `sgemm` over a batch with element strides per matrix (0 broadcasts). */
+  sgemmBatched(
+    batch: number, strideA: number, strideB: number, strideC: number,
+    M: number, N: number, K: number,
+    a: number, rsA: number, csA: number,
+    b: number, rsB: number, csB: number,
+    c: number, ldc: number,
+    rowStart: number, rowEnd: number,
+    scratch: number,
+  ): void;
+  /** out[i] = op(x[i·xs], y[i·ys]) for float32 (op: index in BINARY_F32_OPS). */
+  binaryF32(op: number, x: number, y: number, out: number, n: number, xs: number, ys: number): void;
+  /** out[i] = op(x[i]) for float32 (op: index in UNARY_F32_OPS). */
+  unaryF32(op: number, x: number, out: number, n: number): void;
+  /** Floats of scratch one `sgemm` call needs. */
+  sgemmScratchFloats(N: number, K: number): number;
+}
+
+/** A compiled kernels module and whether its memory import is shared. */
+export interface CompiledKernels {
+  /** The module, compiled once and shared with worker threads. */
+  readonly module: WebAssembly.Module;
+  /** Whether it imports shared memory (threads possible). */
+  readonly shared: boolean;
+}
+
+/** Pages the kernels module's memory starts with (its declared minimum). */
+export const INITIAL_PAGES = 2;
+/** The declared maximum (4 GiB): a shared memory must state one. */
+export const MAXIMUM_PAGES = 65536;
+
+/** The module bytes, decoded from the embedded base64 (atob exists in browsers and Node ≥ 16). */
+export function kernelBytes(): Uint8Array<ArrayBuffer> {
+  const s = atob(KERNELS_WASM_BASE64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Whether this realm can share wasm memory with workers (SharedArrayBuffer present and, in pages, cross-origin isolated). */
+export function canShareMemory(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return isolated !== false;
+}
+
+/**
+ * Compiles the kernels synchronously (the module is a few KiB, well under
+ * the size browsers allow to compile on the main thread), or returns why it
+ * cannot: no WebAssembly, or no 128-bit SIMD (validation fails).
+ */
+export function compileKernels(shared: boolean): CompiledKernels | string {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') return 'WebAssembly is not available';
+  let bytes = kernelBytes();
+  if (!shared) bytes = withUnsharedMemoryImport(bytes);
+  if (!WebAssembly.validate(bytes)) return 'WebAssembly SIMD is not supported here';
+  return { module: new WebAssembly.Module(bytes), shared };
+}
+
+/** Instantiates `compiled` over `memory` (the same module and memory serve the main thread and every worker). */
+export function instantiateKernels(compiled: CompiledKernels, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(compiled.module, { env: { memory } }).exports as unknown as KernelExports;
+}
+
+/** A new memory of the kind the module imports. */
+export function createKernelMemory(shared: boolean): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared });
+}
+
+function readLeb(bytes: Uint8Array, pos: number): [value: number, next: number] {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[pos++]!;
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if ((b & 0x80) === 0) return [value, pos];
+  }
+}
+
+/**
+ * A copy of `bytes` whose memory import is not shared: the limits flag of
+ * the memory import (0x03, maximum + shared) becomes 0x01 (maximum). Same
+ * length, so nothing else moves. Used where SharedArrayBuffer is missing.
+ */
+export function withUnsharedMemoryImport(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const out = bytes.slice();
+  let pos = 8; // magic + version
+  while (pos < out.length) {
+    const id = out[pos++]!;
+    const [size, start] = readLeb(out, pos);
+    if (id === 2) {
+      let [count, p] = readLeb(out, start);
+      while (count-- > 0) {
+        let len: number;
+        [len, p] = readLeb(out, p);
+        p += len; // module name
+        [len, p] = readLeb(out, p);
+        p += len; // field name
+        const kind = out[p++]!;
+        if (kind === 0x02) {
+          if (out[p] === 0x03) out[p] = 0x01;
+          return out;
+        }
+        if (kind === 0x00) [, p] = readLeb(out, p); // function: type index
+        else if (kind === 0x01) { p++; const flags = out[p++]!; [, p] = readLeb(out, p); if (flags & 1) [, p] = readLeb(out, p); } // table
+        else if (kind === 0x03) p += 2; // global: type + mutability
+        else break;
+      }
+      return out;
+    }
+    pos = start + size;
+  }
+  return out;
+}
