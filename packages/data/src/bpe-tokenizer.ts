@@ -84,6 +84,7 @@ export class BpeTokenizer {
     ) {
       throw new ArgumentError('BpeTokenizer', 'special tokens must be distinct non-empty strings');
     }
+    for (const special of specialTokens) this.bytes.push(new TextEncoder().encode(special));
     this.splitter = pattern === null ? null : new RegExp(pattern, 'gu');
     this.specialSplitter =
       specialTokens.length === 0
@@ -146,9 +147,7 @@ export class BpeTokenizer {
 
   /** The bytes a token stands for (a special token: its UTF-8 text). */
   tokenBytes(id: number): Uint8Array {
-    this.checkId(id, 0);
-    if (id < this.bytes.length) return this.bytes[id]!.slice();
-    return new TextEncoder().encode(this.specialTokens[id - this.bytes.length]!);
+    return this.bytes[this.checkId(id, 0, 'BpeTokenizer.tokenBytes')]!.slice();
   }
 
   /** Token ids of `text`. */
@@ -167,18 +166,15 @@ export class BpeTokenizer {
 
   /** The text of `ids` (bytes joined and decoded as UTF-8). */
   decode(ids: ArrayLike<number>): string {
-    const chunks: Uint8Array[] = [];
     let length = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const b = this.tokenBytes(this.checkId(ids[i]!, i));
-      chunks.push(b);
-      length += b.length;
-    }
+    for (let i = 0; i < ids.length; i++)
+      length += this.bytes[this.checkId(ids[i]!, i, 'BpeTokenizer.decode')]!.length;
     const all = new Uint8Array(length);
     let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.length;
+    for (let i = 0; i < ids.length; i++) {
+      const b = this.bytes[ids[i]!]!;
+      all.set(b, at);
+      at += b.length;
     }
     return new TextDecoder('utf-8').decode(all);
   }
@@ -214,10 +210,10 @@ export class BpeTokenizer {
     return ids;
   }
 
-  private checkId(id: number, position: number): number {
+  private checkId(id: number, position: number, op: string): number {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
       throw new ArgumentError(
-        'BpeTokenizer.decode',
+        op,
         `id ${id} at position ${position} is outside the vocabulary [0, ${this.vocabSize})`,
       );
     }
