@@ -14,6 +14,7 @@ export default defineConfig(
       '**/coverage/**',
       'docs/api/**',
       'test-artifacts/**',
+      '**/test-results/**',
     ],
   },
   js.configs.recommended,

@@ -10,6 +10,9 @@ export interface SourceAlias {
 }
 
 const workspaceRoot = dirname(fileURLToPath(import.meta.url));
+
+/** Where each package's vitest run writes its JSON report, relative to the package. */
+export const TEST_REPORT_FILE = 'test-results/vitest.json';
 const packageGroups = ['packages', 'apps'];
 
 /**
@@ -31,6 +34,10 @@ export function webgradVitestConfig(overrides: UserConfig = {}): UserConfig {
       testTimeout: 60_000,
       hookTimeout: 60_000,
       passWithNoTests: false,
+      // The JSON report is what `scripts/test-summary.mjs` adds up over every
+      // package (turbo keeps it as the test task's output, so a cached run
+      // restores it).
+      reporters: ['default', ['json', { outputFile: TEST_REPORT_FILE }]],
     },
   });
   return mergeConfig(shared, overrides);
