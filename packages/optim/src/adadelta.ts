@@ -3,7 +3,7 @@ import { ElementwiseOptimizer, stateZeros } from './elementwise-optimizer.js';
 import { checkBoolean, checkInterval, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
 import type { ParamState } from './optimizer-state.js';
-import { scalarLike, type UpdateRule } from './update-rule.js';
+import { decayedGradient, scalarLike, type UpdateRule } from './update-rule.js';
 
 /** Options of `Adadelta` (PyTorch's names, camelCase). */
 export interface AdadeltaOptions extends OptimizerOptions {
@@ -37,8 +37,7 @@ export const adadeltaUpdate: UpdateRule<AdadeltaHyper> = {
   name: 'adadelta',
   apply({ param, grad, state }, h) {
     const c = (v: number) => scalarLike(param, v);
-    let g = h.maximize ? grad.neg() : grad;
-    if (h.weightDecay !== 0) g = g.add(param.mul(c(h.weightDecay)));
+    const g = decayedGradient(param, grad, h.maximize, h.weightDecay);
     const squareAvg = state.squareAvg.mul(c(h.rho)).add(g.mul(g).mul(c(1 - h.rho)));
     const std = squareAvg.add(c(h.eps)).sqrt();
     const delta = state.accDelta.add(c(h.eps)).sqrt().div(std).mul(g);

@@ -3,7 +3,7 @@ import { ElementwiseOptimizer, stateFull } from './elementwise-optimizer.js';
 import { checkBoolean, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
 import type { ParamState } from './optimizer-state.js';
-import { scalarLike, type UpdateRule } from './update-rule.js';
+import { decayedGradient, scalarLike, type UpdateRule } from './update-rule.js';
 
 /** Options of `Adagrad` (PyTorch's names, camelCase). */
 export interface AdagradOptions extends OptimizerOptions {
@@ -38,8 +38,7 @@ export const adagradUpdate: UpdateRule<AdagradHyper> = {
   name: 'adagrad',
   apply({ param, grad, state }, h) {
     const c = (v: number) => scalarLike(param, v);
-    let g = h.maximize ? grad.neg() : grad;
-    if (h.weightDecay !== 0) g = g.add(param.mul(c(h.weightDecay)));
+    const g = decayedGradient(param, grad, h.maximize, h.weightDecay);
     const sum = state.sum.add(g.mul(g));
     const std = sum.sqrt().add(c(h.eps));
     return { param: param.sub(g.div(std).mul(c(h.clr))), state: { sum } };

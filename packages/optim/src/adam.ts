@@ -3,7 +3,7 @@ import { ElementwiseOptimizer, stateZeros } from './elementwise-optimizer.js';
 import { checkBetas, checkBoolean, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
 import type { ParamState } from './optimizer-state.js';
-import { scalarLike, type UpdateRule } from './update-rule.js';
+import { decayedGradient, scalarLike, type UpdateRule } from './update-rule.js';
 
 /** Options of `Adam` and `AdamW` (PyTorch's names, camelCase). */
 export interface AdamOptions extends OptimizerOptions {
@@ -46,10 +46,8 @@ export const adamUpdate: UpdateRule<AdamHyper> = {
   name: 'adam',
   apply({ param, grad, state }, h) {
     const c = (v: number) => scalarLike(param, v);
-    let g = h.maximize ? grad.neg() : grad;
-    let w = param;
-    if (h.decoupled) w = w.mul(c(1 - h.lr * h.weightDecay));
-    else if (h.weightDecay !== 0) g = g.add(param.mul(c(h.weightDecay)));
+    const g = decayedGradient(param, grad, h.maximize, h.decoupled ? 0 : h.weightDecay);
+    const w = h.decoupled ? param.mul(c(1 - h.lr * h.weightDecay)) : param;
     const m = state.expAvg.mul(c(h.beta1)).add(g.mul(c(1 - h.beta1)));
     const v = state.expAvgSq.mul(c(h.beta2)).add(g.mul(g).mul(c(1 - h.beta2)));
     const bc1 = 1 - h.beta1 ** h.step;

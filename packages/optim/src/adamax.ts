@@ -3,7 +3,7 @@ import { ElementwiseOptimizer, stateZeros } from './elementwise-optimizer.js';
 import { checkBetas, checkBoolean, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
 import type { ParamState } from './optimizer-state.js';
-import { scalarLike, type UpdateRule } from './update-rule.js';
+import { decayedGradient, scalarLike, type UpdateRule } from './update-rule.js';
 
 /** Options of `Adamax` (PyTorch's names, camelCase). */
 export interface AdamaxOptions extends OptimizerOptions {
@@ -39,8 +39,7 @@ export const adamaxUpdate: UpdateRule<AdamaxHyper> = {
   name: 'adamax',
   apply({ param, grad, state }, h) {
     const c = (v: number) => scalarLike(param, v);
-    let g = h.maximize ? grad.neg() : grad;
-    if (h.weightDecay !== 0) g = g.add(param.mul(c(h.weightDecay)));
+    const g = decayedGradient(param, grad, h.maximize, h.weightDecay);
     const m = state.expAvg.mul(c(h.beta1)).add(g.mul(c(1 - h.beta1)));
     const u = state.expInf.mul(c(h.beta2)).maximum(g.abs().add(c(h.eps)));
     const clr = h.lr / (1 - h.beta1 ** h.step);

@@ -1,4 +1,4 @@
-import { checkFinite, checkInteger } from './option-checks.js';
+import { checkFinite, checkPositive } from './option-checks.js';
 import type { Optimizer, OptimizerOptions } from './optimizer.js';
 import { LRScheduler } from './lr-scheduler.js';
 
@@ -32,7 +32,7 @@ export class CosineAnnealingLR extends LRScheduler {
   /** Attaches the schedule to `optimizer`. */
   constructor(optimizer: Optimizer<OptimizerOptions>, options: CosineAnnealingLROptions) {
     super(optimizer, options.lastEpoch ?? -1, 'CosineAnnealingLR');
-    checkInteger('CosineAnnealingLR', 'tMax', options.tMax, 1);
+    checkPositive('CosineAnnealingLR', 'tMax', options.tMax);
     checkFinite('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0);
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;

@@ -3,7 +3,7 @@ import { ElementwiseOptimizer, stateZeros } from './elementwise-optimizer.js';
 import { checkBetas, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
 import type { ParamState } from './optimizer-state.js';
-import { scalarLike, type UpdateRule } from './update-rule.js';
+import { decayedGradient, scalarLike, type UpdateRule } from './update-rule.js';
 
 /** Options of `NAdam` (PyTorch 1.13's names, camelCase; 1.13 has no `maximize` here). */
 export interface NAdamOptions extends OptimizerOptions {
@@ -47,7 +47,7 @@ export const nadamUpdate: UpdateRule<NAdamHyper> = {
   name: 'nadam',
   apply({ param, grad, state }, h) {
     const c = (v: number) => scalarLike(param, v);
-    const g = h.weightDecay !== 0 ? grad.add(param.mul(c(h.weightDecay))) : grad;
+    const g = decayedGradient(param, grad, false, h.weightDecay);
     const m = state.expAvg.mul(c(h.beta1)).add(g.mul(c(1 - h.beta1)));
     const v = state.expAvgSq.mul(c(h.beta2)).add(g.mul(g).mul(c(1 - h.beta2)));
     const denom = v.div(c(1 - h.beta2 ** h.step)).sqrt().add(c(h.eps));

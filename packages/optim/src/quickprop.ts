@@ -3,7 +3,7 @@ import { ElementwiseOptimizer, stateZeros } from './elementwise-optimizer.js';
 import { checkBoolean, checkNonNegative, checkPositive } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
 import type { ParamState } from './optimizer-state.js';
-import { scalarLike, type UpdateRule } from './update-rule.js';
+import { decayedGradient, scalarLike, type UpdateRule } from './update-rule.js';
 
 /** Options of `QuickProp`. */
 export interface QuickPropOptions extends OptimizerOptions {
@@ -47,8 +47,7 @@ export const quickpropUpdate: UpdateRule<QuickPropHyper> = {
   name: 'quickprop',
   apply({ param, grad, state }, h) {
     const c = (v: number) => scalarLike(param, v);
-    let g = h.maximize ? grad.neg() : grad;
-    if (h.weightDecay !== 0) g = g.add(param.mul(c(h.weightDecay)));
+    const g = decayedGradient(param, grad, h.maximize, h.weightDecay);
     const prevStep = state.prevStep;
     const prevGrad = state.prevGrad;
     const gradStep = g.mul(c(-h.lr));

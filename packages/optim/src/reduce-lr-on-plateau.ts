@@ -90,8 +90,9 @@ export class ReduceLROnPlateau implements Scheduler {
   }
 
   /**
-   * Records this epoch's metric (a number or a one-element tensor, read
-   * synchronously) and reduces the rates if it has plateaued.
+   * Records this epoch's metric (a number, or a one-element tensor read
+   * synchronously, so on the CPU; on WebGPU pass `await loss.itemAsync()`)
+   * and reduces the rates if it has plateaued.
    */
   step(metric?: number | Tensor): void {
     if (metric === undefined) throw new ArgumentError('ReduceLROnPlateau', 'step needs the metric (e.g. the validation loss)');

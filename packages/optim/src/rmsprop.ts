@@ -3,7 +3,7 @@ import { ElementwiseOptimizer, stateZeros } from './elementwise-optimizer.js';
 import { checkBoolean, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
 import type { ParamState } from './optimizer-state.js';
-import { scalarLike, type UpdateRule } from './update-rule.js';
+import { decayedGradient, scalarLike, type UpdateRule } from './update-rule.js';
 
 /** Options of `RMSprop` (PyTorch's names, camelCase). */
 export interface RMSpropOptions extends OptimizerOptions {
@@ -43,8 +43,7 @@ export const rmspropUpdate: UpdateRule<RMSpropHyper> = {
   name: 'rmsprop',
   apply({ param, grad, state }, h) {
     const c = (v: number) => scalarLike(param, v);
-    let g = h.maximize ? grad.neg() : grad;
-    if (h.weightDecay !== 0) g = g.add(param.mul(c(h.weightDecay)));
+    const g = decayedGradient(param, grad, h.maximize, h.weightDecay);
     const out: Record<string, Tensor> = {};
     const squareAvg = state.squareAvg.mul(c(h.alpha)).add(g.mul(g).mul(c(1 - h.alpha)));
     out.squareAvg = squareAvg;

@@ -3,7 +3,7 @@ import { ElementwiseOptimizer } from './elementwise-optimizer.js';
 import { checkBoolean, checkFinite, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
 import type { ParamState } from './optimizer-state.js';
-import { scalarLike, type UpdateRule } from './update-rule.js';
+import { decayedGradient, scalarLike, type UpdateRule } from './update-rule.js';
 
 /** Options of `SGD` (PyTorch's names, camelCase). */
 export interface SGDOptions extends OptimizerOptions {
@@ -40,8 +40,7 @@ export const sgdUpdate: UpdateRule<SGDHyper> = {
   name: 'sgd',
   apply({ param, grad, state }, h) {
     const c = (v: number) => scalarLike(param, v);
-    let d = h.maximize ? grad.neg() : grad;
-    if (h.weightDecay !== 0) d = d.add(param.mul(c(h.weightDecay)));
+    let d = decayedGradient(param, grad, h.maximize, h.weightDecay);
     const out: Record<string, Tensor> = {};
     if (h.momentum !== 0) {
       const prev = state.momentumBuffer;

@@ -77,3 +77,12 @@ export function runUpdate<H extends UpdateHyper>(rule: UpdateRule<H>, inputs: Up
 export function scalarLike(like: Tensor, value: number): Tensor {
   return tensor(value, { dtype: like.dtype, backend: like.backend.name });
 }
+
+/**
+ * The gradient every PyTorch optimizer starts from: −g when maximizing,
+ * then + λw (L2 weight decay) when λ ≠ 0.
+ */
+export function decayedGradient(param: Tensor, grad: Tensor, maximize: boolean, weightDecay: number): Tensor {
+  const g = maximize ? grad.neg() : grad;
+  return weightDecay !== 0 ? g.add(param.mul(scalarLike(param, weightDecay))) : g;
+}
