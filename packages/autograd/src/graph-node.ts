@@ -39,6 +39,11 @@ export class GradNode {
     private readonly saved: readonly Tensor[],
   ) {}
 
+  /** The tensors kept for backward (empty once released). */
+  get savedTensors(): readonly Tensor[] {
+    return this.released ? [] : this.saved;
+  }
+
   /** Whether backward needs tensors this node saved (a released node without any can run again, as in PyTorch). */
   get savesTensors(): boolean {
     return this.saved.length > 0;

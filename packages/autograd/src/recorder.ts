@@ -1,14 +1,15 @@
-import { DTypeError, keep, isFloatDType, Tensor, WebgradError, type KernelAttrs } from '@webgrad/core-tensor';
+import { DTypeError, isFloatDType, Tensor, WebgradError, type KernelAttrs } from '@webgrad/core-tensor';
 import { getGradient } from './gradient-registry.js';
 import { GradNode, type BackwardFn, type GradientContext } from './graph-node.js';
 
 /**
  * A handle that pins `t`'s storage for backward and stands for `t` in the
  * graph: it shares t's node (or, for a leaf, routes its gradient to t), so
- * gradients of gradients reach the original tensors.
+ * gradients of gradients reach the original tensors. Inside `tidy` it lives
+ * as long as a kept tensor's graph reaches the node that saved it.
  */
 export function saveForBackward(t: Tensor): Tensor {
-  const s = keep(t.detach());
+  const s = t.detach();
   s.requiresGrad = t.requiresGrad;
   s.gradNode = t.gradNode;
   s.gradOutputIndex = t.gradOutputIndex;

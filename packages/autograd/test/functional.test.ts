@@ -107,6 +107,22 @@ describe('autograd and tidy', () => {
     [0.5, -1].forEach((v, i) => expect(g[i]).toBeCloseTo(Math.exp(2 * v) * (2 * Math.cos(v) - Math.sin(v)), 5));
   });
 
+  it('a forward pass under tidy that is never backpropagated (evaluation without noGrad) frees its saved tensors', () => {
+    const w = tensor([0.5, -1], { requiresGrad: true });
+    const evaluate = (): number => tidy(() => exp(w.mul(2)).mul(cos(w)).sin().sum().item());
+    evaluate();
+    const n0 = memory().numTensors;
+    for (let i = 0; i < 100; i++) evaluate();
+    expect(memory().numTensors).toBe(n0);
+  });
+
+  it('nested tidy: a loss returned through two scopes still backprops', () => {
+    const w = tensor([2], { requiresGrad: true });
+    const loss = tidy(() => tidy(() => exp(w).mul(w)).sum());
+    backward(loss);
+    expect(w.grad!.item()).toBeCloseTo(3 * Math.exp(2), 4);
+  });
+
   it('the tensors saved for backward are freed by backward: memory returns to where it was', () => {
     const w = tensor([0.5, -1], { requiresGrad: true });
     backward(tidy(() => exp(w).sum())); // warm the scalar cache

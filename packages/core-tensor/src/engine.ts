@@ -1,6 +1,6 @@
 import type { Backend, BackendInfo, KernelAttrs, Storage } from './backend.js';
 import { BackendError } from './errors.js';
-import type { Tensor } from './tensor.js';
+import type { GradNodeHandle, Tensor } from './tensor.js';
 
 /**
  * Shared storage of one or more tensor handles (views share it). Freed on the
@@ -174,7 +174,10 @@ export type TidyResult = unknown;
 
 /**
  * Runs `fn` and disposes every tensor created inside it that is not part of its
- * result (tensors found in a returned array or plain object are kept).
+ * result (tensors found in a returned array or plain object are kept). What
+ * autograd saved for the backward pass of a graph that a kept tensor still
+ * reaches is kept too, so a loss returned from `tidy` can be backpropagated;
+ * the graphs of everything else are freed with it.
  *
  * @example
  * ```ts
@@ -198,15 +201,37 @@ export function tidy<T>(fn: () => T): T {
   }
   const keepSet = new Set<Tensor>();
   collectTensors(result, keepSet, 0);
+  const graphSaved = savedTensorsReachable([...keepSet, ...scope.tracked.filter((t) => t.isKept)]);
   const parent = scopes[scopes.length - 1];
   for (const t of scope.tracked) {
-    if (keepSet.has(t) || t.isKept) {
+    if (keepSet.has(t) || t.isKept || graphSaved.has(t)) {
       if (parent && !t.isKept) parent.tracked.push(t);
     } else {
       t.dispose();
     }
   }
   return result;
+}
+
+/** The tensors saved for backward by every graph node reachable from `roots`. */
+function savedTensorsReachable(roots: readonly Tensor[]): Set<Tensor> {
+  const saved = new Set<Tensor>();
+  const seen = new Set<GradNodeHandle>();
+  const stack: GradNodeHandle[] = [];
+  const visit = (t: Tensor): void => {
+    const node = t.gradNode;
+    if (node !== null && !seen.has(node)) {
+      seen.add(node);
+      stack.push(node);
+    }
+  };
+  roots.forEach(visit);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const s of node.savedTensors ?? []) saved.add(s);
+    for (const t of node.inputs ?? []) visit(t);
+  }
+  return saved;
 }
 
 function collectTensors(v: unknown, out: Set<Tensor>, depth: number): void {

@@ -23,6 +23,10 @@ export type TensorLike = Tensor | number | boolean;
 export interface GradNodeHandle {
   /** The op that produced the tensor. */
   readonly op: string;
+  /** The tensors the op read: the edges `tidy` follows to find graphs still in use. */
+  readonly inputs?: readonly Tensor[];
+  /** The tensors the node keeps for its backward; `tidy` keeps them while the node is reachable from a kept tensor. */
+  readonly savedTensors?: readonly Tensor[];
 }
 
 interface Handle {
