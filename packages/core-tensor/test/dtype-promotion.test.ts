@@ -54,3 +54,21 @@ describe('type promotion follows PyTorch: bool < int32 < float32 < float64', () 
     expect(where(b, i, d).dtype).toBe('float64');
   });
 });
+
+describe('bool ⊕ bool stays bool, as in PyTorch', () => {
+  const p = tensor([true, false, true]);
+  const q = tensor([true, true, false]);
+  it('+ and maximum are "or"; · and minimum are "and"', () => {
+    expect(add(p, q).dtype).toBe('bool');
+    expect(add(p, q).arraySync()).toEqual([true, true, true]);
+    expect(mul(p, q).arraySync()).toEqual([true, false, false]);
+    expect(add(p, true).arraySync()).toEqual([true, true, true]);
+  });
+  it('a number operand promotes: bool + 1 is int32, bool · 2.5 is float32', () => {
+    expect(add(p, 1).dtype).toBe('int32');
+    expect(mul(p, 2.5).arraySync()).toEqual([2.5, 0, 2.5]);
+  });
+  it('subtracting two bool tensors is refused', () => {
+    expect(() => sub(p, q)).toThrow('sub: subtracting two bool tensors is not supported; use logicalAnd, logicalOr or logicalNot instead');
+  });
+});

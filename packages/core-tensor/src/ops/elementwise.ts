@@ -22,6 +22,9 @@ export function unaryOp(name: string, x: TensorLike, a = 0, b = 0): Tensor {
   return runKernel1(name, [xin], { a, b });
 }
 
+/** Arithmetic ops that stay bool on two bool operands, and the logical op they become. */
+const BOOL_ARITHMETIC: Readonly<Record<string, string>> = { add: 'logicalOr', maximum: 'logicalOr', mul: 'logicalAnd', minimum: 'logicalAnd' };
+
 /** Runs a binary op of the elementwise table, with broadcasting and type promotion. */
 export function binaryOp(name: string, x: TensorLike, y: TensorLike): Tensor {
   const def = binaryOpDef(name)!;
@@ -33,6 +36,12 @@ export function binaryOp(name: string, x: TensorLike, y: TensorLike): Tensor {
   xt.assertAlive(name);
   yt.assertAlive(name);
   broadcastShapes(name, xt.shape, yt.shape);
+  if (xt.dtype === 'bool' && yt.dtype === 'bool') {
+    // PyTorch keeps bool ⊕ bool in bool: + and maximum are "or", · and minimum are "and"
+    const logical = BOOL_ARITHMETIC[name];
+    if (logical !== undefined) return runKernel1(logical, [xt, yt]);
+    if (name === 'sub') throw new DTypeError('sub', 'subtracting two bool tensors is not supported; use logicalAnd, logicalOr or logicalNot instead');
+  }
   const dt = computeDType(def.input, promoteTypes(xt.dtype, yt.dtype));
   return runKernel1(name, [xt.dtype === dt ? xt : cast(xt, dt), yt.dtype === dt ? yt : cast(yt, dt)]);
 }
