@@ -69,10 +69,11 @@ export function runUpdate<H extends UpdateHyper>(rule: UpdateRule<H>, inputs: Up
 
 /**
  * A rank-0 tensor holding `value` in `like`'s dtype and on its backend. Rules
- * use it for step-dependent numbers (bias corrections, scheduled learning
- * rates) instead of plain numbers, which core-tensor caches as kept scalars:
- * a new value every step would grow that cache, while these are freed by the
- * step's `tidy`.
+ * use it for their numbers (bias corrections, scheduled learning rates change
+ * every step) instead of plain numbers, which core-tensor keeps in a bounded
+ * cache of scalars: new values every step would fill it and evict the
+ * constants other code reuses, and memory would grow until it is full. These
+ * are freed by the step's `tidy`.
  */
 export function scalarLike(like: Tensor, value: number): Tensor {
   return tensor(value, { dtype: like.dtype, backend: like.backend.name });
