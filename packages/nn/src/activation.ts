@@ -119,41 +119,41 @@ function implicitSoftmaxAxis(rank: number): number {
   return rank === 0 || rank === 1 || rank === 3 ? 0 : 1;
 }
 
-/** exp(xᵢ)/Σⱼexp(xⱼ) along `axis`, PyTorch's `nn.Softmax(dim)`. */
+/** exp(xᵢ)/Σⱼexp(xⱼ) along axis `dim`, PyTorch's `nn.Softmax(dim)`. */
 export class Softmax extends Module<[Tensor], Tensor> {
-  /** The axis normalised over; undefined picks PyTorch's legacy implicit axis. */
-  readonly axis: number | undefined;
-  /** Creates the module; pass the axis (PyTorch's `dim`). */
-  constructor(axis?: number) {
+  /** The axis normalised over (PyTorch's `dim`); undefined picks PyTorch's legacy implicit axis. */
+  readonly dim: number | undefined;
+  /** Creates the module; pass the axis to normalise over. */
+  constructor(dim?: number) {
     super();
-    this.axis = axis;
+    this.dim = dim;
   }
   /** Applies softmax along the axis. */
   forward(x: Tensor): Tensor {
-    return softmax(x, this.axis ?? implicitSoftmaxAxis(x.rank));
+    return softmax(x, this.dim ?? implicitSoftmaxAxis(x.rank));
   }
   /** `dim=1` */
   override extraRepr(): string {
-    return `dim=${this.axis ?? 'None'}`;
+    return `dim=${this.dim ?? 'None'}`;
   }
 }
 
-/** xᵢ − log Σⱼexp(xⱼ) along `axis`, PyTorch's `nn.LogSoftmax(dim)`. */
+/** xᵢ − log Σⱼexp(xⱼ) along axis `dim`, PyTorch's `nn.LogSoftmax(dim)`. */
 export class LogSoftmax extends Module<[Tensor], Tensor> {
-  /** The axis normalised over; undefined picks PyTorch's legacy implicit axis. */
-  readonly axis: number | undefined;
-  /** Creates the module; pass the axis (PyTorch's `dim`). */
-  constructor(axis?: number) {
+  /** The axis normalised over (PyTorch's `dim`); undefined picks PyTorch's legacy implicit axis. */
+  readonly dim: number | undefined;
+  /** Creates the module; pass the axis to normalise over. */
+  constructor(dim?: number) {
     super();
-    this.axis = axis;
+    this.dim = dim;
   }
   /** Applies log-softmax along the axis. */
   forward(x: Tensor): Tensor {
-    return logSoftmax(x, this.axis ?? implicitSoftmaxAxis(x.rank));
+    return logSoftmax(x, this.dim ?? implicitSoftmaxAxis(x.rank));
   }
   /** `dim=1` */
   override extraRepr(): string {
-    return `dim=${this.axis ?? 'None'}`;
+    return `dim=${this.dim ?? 'None'}`;
   }
 }
 
