@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { backendInfo } from '@webgrad/core-tensor';
+import { backendInfo, configureCpu } from '@webgrad/core-tensor';
 import type { BenchCase, BenchStep, Tfjs } from './bench-case.js';
 
 /** One side of the comparison: webgrad in some CPU configuration, or a tfjs backend. */
@@ -21,18 +21,22 @@ export interface Engine {
 
 const require = createRequire(import.meta.url);
 
-/** The webgrad CPU configurations to measure. */
+/** The webgrad CPU configurations to measure: WebAssembly SIMD on one and on two threads. */
 export function webgradEngines(): Engine[] {
-  return [webgradEngine()];
+  return [webgradEngine(1), webgradEngine(2)];
 }
 
-/** webgrad's CPU backend as it is configured by default. */
-function webgradEngine(): Engine {
+/** webgrad's CPU backend with `threads` threads for large kernels. */
+function webgradEngine(threads: number): Engine {
   return {
-    id: 'webgrad-cpu',
-    label: 'webgrad cpu',
+    id: threads === 1 ? 'webgrad-cpu' : `webgrad-cpu-${threads}t`,
+    label: `webgrad cpu ${threads}t`,
     isWebgrad: true,
-    prepare: () => Promise.resolve(null),
+    async prepare() {
+      const s = await configureCpu({ threads });
+      if (s.threads !== threads || s.readyHelpers !== threads - 1) return `${threads} threads unavailable: ${s.reason}`;
+      return null;
+    },
     build: (c) => c.webgrad(),
     details: () => ({ ...backendInfo() }),
   };

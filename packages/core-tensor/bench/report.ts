@@ -65,7 +65,7 @@ export function formatReport(columns: readonly Column[], results: readonly CaseR
       const mine = r.timings[w.id];
       if (!mine) continue;
       const parts = live
-        .filter((c) => c.id !== w.id && r.timings[c.id])
+        .filter((c) => !c.isWebgrad && r.timings[c.id])
         .map((c) => `${(r.timings[c.id]!.medianMs / mine.medianMs).toFixed(2)}x vs ${c.id}`);
       lines.push(`  ${w.id.padEnd(16)} ${r.key.padEnd(caseWidth)} ${parts.join(', ')}`);
     }

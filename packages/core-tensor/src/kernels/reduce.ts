@@ -3,6 +3,8 @@ import { cpuAlloc, cpuData } from '../cpu/cpu-backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { registerKernel } from '../kernel-registry.js';
 import { sizeOf, type Shape } from '../shape.js';
+import { wasmUsable } from '../wasm/wasm-elementwise.js';
+import { runWasmUnary } from '../wasm/wasm-unary-call.js';
 import { permuteArray } from './transpose.js';
 
 /**
@@ -55,11 +57,31 @@ function layout(x: KernelTensor, axes: readonly number[]): ReductionLayout {
 
 type Combine = 'sum' | 'prod' | 'max' | 'min';
 
+/**
+ * A float32 sum over a contiguous block of axes with something after it
+ * ([outer, red, inner], inner > 1), in WebAssembly: f64 accumulators adding
+ * the rows in the same order as the loop below, so the same bits. Null for
+ * the layouts it does not cover.
+ */
+function wasmSumMiddle(x: KernelTensor, axes: readonly number[], outShape: Shape): KernelTensor | null {
+  const sorted = [...axes].sort((a, b) => a - b);
+  if (sorted.length === 0 || !sorted.every((a, i) => i === 0 || a === sorted[i - 1]! + 1)) return null;
+  const outer = sizeOf(x.shape.slice(0, sorted[0]!));
+  const red = sizeOf(x.shape.slice(sorted[0]!, sorted[sorted.length - 1]! + 1));
+  const inner = sizeOf(x.shape.slice(sorted[sorted.length - 1]! + 1));
+  if (inner < 4 || red === 0) return null;
+  return runWasmUnary(x, outShape, outer * inner, (k, xp, out) => k.sumMiddleF32(xp, out, outer, red, inner));
+}
+
 function reduceKernel(kind: Combine) {
   return (inputs: readonly KernelTensor[], attrs: Readonly<Record<string, unknown>>): KernelTensor[] => {
     const x = inputs[0]!;
     const axes = attrs.axes as number[];
     const outDType: DType = (kind === 'sum' || kind === 'prod') && x.dtype === 'bool' ? 'int32' : x.dtype;
+    if (kind === 'sum' && x.dtype === 'float32' && wasmUsable(sizeOf(x.shape))) {
+      const fast = wasmSumMiddle(x, axes, reducedShape(x.shape, axes, attrs.keepdims as boolean));
+      if (fast !== null) return [fast];
+    }
     const { out, data } = cpuAlloc(reducedShape(x.shape, axes, attrs.keepdims as boolean), outDType);
     const { data: X, outer, red, inner } = layout(x, axes);
     if (red === 0) {

@@ -2,7 +2,9 @@ import type { KernelTensor } from '../backend.js';
 import { cpuAlloc, cpuData } from '../cpu/cpu-backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
 import { registerKernel } from '../kernel-registry.js';
-import { stridesOf, type Shape } from '../shape.js';
+import { sizeOf, stridesOf, type Shape } from '../shape.js';
+import { wasmUsable } from '../wasm/wasm-elementwise.js';
+import { runWasmUnary } from '../wasm/wasm-unary-call.js';
 
 /** Copies `x` (of `shape`) into a new array laid out in the axis order `perm`. */
 export function permuteArray(x: TypedArray, shape: Shape, perm: readonly number[], out?: TypedArray): TypedArray {
@@ -55,6 +57,14 @@ function dtypeLike(x: TypedArray): 'float32' | 'float64' | 'int32' | 'bool' {
 registerKernel('permute', 'cpu', (inputs, attrs): KernelTensor[] => {
   const x = inputs[0]!;
   const perm = attrs.axes as number[];
+  const size = sizeOf(x.shape);
+  if (x.dtype === 'float32' && swapsLastTwoAxes(perm) && wasmUsable(size)) {
+    // a (batched) matrix transpose: 4x4 register blocks in WebAssembly
+    const rank = perm.length;
+    const rows = x.shape[rank - 2]!;
+    const cols = x.shape[rank - 1]!;
+    return [runWasmUnary(x, perm.map((p) => x.shape[p]!), size, (k, xp, out) => k.transposeF32(xp, out, size / (rows * cols), rows, cols))];
+  }
   const { out, data } = cpuAlloc(
     perm.map((p) => x.shape[p]!),
     x.dtype,
@@ -62,3 +72,11 @@ registerKernel('permute', 'cpu', (inputs, attrs): KernelTensor[] => {
   permuteArray(cpuData(x), x.shape, perm, data);
   return [out];
 });
+
+/** True for [0, 1, …, r−3, r−1, r−2]: the leading axes stay, the last two swap. */
+function swapsLastTwoAxes(perm: readonly number[]): boolean {
+  const r = perm.length;
+  if (r < 2 || perm[r - 1] !== r - 2 || perm[r - 2] !== r - 1) return false;
+  for (let i = 0; i < r - 2; i++) if (perm[i] !== i) return false;
+  return true;
+}

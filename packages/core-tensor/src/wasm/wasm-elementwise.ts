@@ -4,6 +4,7 @@ import type { Shape } from '../shape.js';
 import { activeCpuPath } from './cpu-config.js';
 import { inputPtr, outputFor } from './wasm-operands.js';
 import { getWasmRuntime } from './wasm-runtime.js';
+import { runWasmUnary } from './wasm-unary-call.js';
 
 /** Binary table ops with a WebAssembly kernel, in the op-code order of assembly/elementwise.ts. */
 export const BINARY_F32_OPS: readonly string[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
@@ -15,7 +16,8 @@ export const WASM_ELEMENTWISE_MIN = 256;
 /** Broadcast rows shorter than this on average stay in TypeScript (one wasm call per row). */
 const MIN_ROW = 16;
 
-function usable(size: number): boolean {
+/** Whether a float32 kernel of `size` elements should take the WebAssembly path. */
+export function wasmUsable(size: number): boolean {
   return size >= WASM_ELEMENTWISE_MIN && activeCpuPath().path === 'wasm-simd';
 }
 
@@ -27,7 +29,7 @@ function usable(size: number): boolean {
  */
 export function wasmBinary(op: string, x: KernelTensor, y: KernelTensor, shape: Shape, size: number, sameShape: boolean): KernelTensor | null {
   const code = BINARY_F32_OPS.indexOf(op);
-  if (code < 0 || x.dtype !== 'float32' || !usable(size)) return null;
+  if (code < 0 || x.dtype !== 'float32' || !wasmUsable(size)) return null;
   let rows = 1;
   if (!sameShape) {
     rows = 0;
@@ -52,15 +54,6 @@ export function wasmBinary(op: string, x: KernelTensor, y: KernelTensor, shape: 
 /** A float32 unary table op on the WebAssembly kernel; null when the TypeScript kernel should run. */
 export function wasmUnary(op: string, x: KernelTensor, size: number): KernelTensor | null {
   const code = UNARY_F32_OPS.indexOf(op);
-  if (code < 0 || x.dtype !== 'float32' || !usable(size)) return null;
-  const rt = getWasmRuntime()!;
-  try {
-    const xp = inputPtr(rt, x);
-    const out = outputFor(rt, x.shape, size);
-    rt.kernels.unaryF32(code, xp, out.ptr, size);
-    out.finish();
-    return out.out;
-  } finally {
-    rt.arena.release();
-  }
+  if (code < 0 || x.dtype !== 'float32' || !wasmUsable(size)) return null;
+  return runWasmUnary(x, x.shape, size, (k, xp, out) => k.unaryF32(code, xp, out, size));
 }

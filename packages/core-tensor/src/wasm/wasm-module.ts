@@ -25,6 +25,10 @@ export interface KernelExports {
   binaryF32(op: number, x: number, y: number, out: number, n: number, xs: number, ys: number): void;
   /** out[i] = op(x[i]) for float32 (op: index in UNARY_F32_OPS). */
   unaryF32(op: number, x: number, out: number, n: number): void;
+  /** out[b][j][i] = x[b][i][j] for `batch` float32 matrices of rows×cols. */
+  transposeF32(x: number, out: number, batch: number, rows: number, cols: number): void;
+  /** out[o][i] = Σ_r x[o][r][i] over [outer, red, inner] float32, accumulated in f64. */
+  sumMiddleF32(x: number, out: number, outer: number, red: number, inner: number): void;
   /** Floats of scratch one `sgemm` call needs. */
   sgemmScratchFloats(N: number, K: number): number;
 }

@@ -102,10 +102,17 @@ function packPanelsB(N: i32, kc: i32, b: usize, rsB: i32, csB: i32, out: usize):
         src += step;
       }
     } else if (nr === NR && rsB === 1) {
-      // B stored transposed (N rows of K): 8 source rows walked in step
+      // B stored transposed (N rows of K): four k at a time from each of the 8 source rows, two 4x4 transposes
       const cs = <usize>csB << 2;
       const s0 = b + (<usize>(j0 * csB) << 2);
-      for (let k = 0; k < kc; k++) {
+      const kc4 = kc & ~3;
+      for (let k = 0; k < kc4; k += 4) {
+        const s = s0 + (<usize>k << 2);
+        const dst = panel + (<usize>(k * NR) << 2);
+        transpose4x4(v128.load(s), v128.load(s + cs), v128.load(s + 2 * cs), v128.load(s + 3 * cs), dst, NR << 2);
+        transpose4x4(v128.load(s + 4 * cs), v128.load(s + 5 * cs), v128.load(s + 6 * cs), v128.load(s + 7 * cs), dst + 16, NR << 2);
+      }
+      for (let k = kc4; k < kc; k++) {
         const dst = panel + (<usize>(k * NR) << 2);
         const s = s0 + (<usize>k << 2);
         store<f32>(dst, load<f32>(s));
@@ -133,11 +140,35 @@ function packPanelsA(mc: i32, kc: i32, a: usize, rsA: i32, csA: i32, out: usize)
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const mr = mc - i0 < MR ? mc - i0 : MR;
     const panel = out + (<usize>(i0 * kc) << 2);
-    if (mr === MR && csA === 1) {
-      // A row-major: six source rows walked in step
+    if (mr === MR && rsA === 1) {
+      // A stored transposed (K rows of M): six contiguous floats per k
+      const cs = <usize>csA << 2;
+      let src = a + (<usize>i0 << 2);
+      for (let k = 0; k < kc; k++) {
+        const dst = panel + (<usize>(k * MR) << 2);
+        v128.store(dst, v128.load(src));
+        store<u64>(dst, load<u64>(src, 16), 16);
+        src += cs;
+      }
+    } else if (mr === MR && csA === 1) {
+      // A row-major: four k at a time from each of the six source rows, a 4x4 transpose for rows 0-3 and pairs for rows 4-5
       const rs = <usize>rsA << 2;
       const s0 = a + (<usize>(i0 * rsA) << 2);
-      for (let k = 0; k < kc; k++) {
+      const kc4 = kc & ~3;
+      for (let k = 0; k < kc4; k += 4) {
+        const s = s0 + (<usize>k << 2);
+        const dst = panel + (<usize>(k * MR) << 2);
+        transpose4x4(v128.load(s), v128.load(s + rs), v128.load(s + 2 * rs), v128.load(s + 3 * rs), dst, MR << 2);
+        const r4 = v128.load(s + 4 * rs);
+        const r5 = v128.load(s + 5 * rs);
+        const lo = i32x4.shuffle(r4, r5, 0, 4, 1, 5);
+        const hi = i32x4.shuffle(r4, r5, 2, 6, 3, 7);
+        v128.store64_lane(dst, lo, 0, 16);
+        v128.store64_lane(dst, lo, 1, 40);
+        v128.store64_lane(dst, hi, 0, 64);
+        v128.store64_lane(dst, hi, 1, 88);
+      }
+      for (let k = kc4; k < kc; k++) {
         const dst = panel + (<usize>(k * MR) << 2);
         const s = s0 + (<usize>k << 2);
         store<f32>(dst, load<f32>(s));
@@ -153,6 +184,57 @@ function packPanelsA(mc: i32, kc: i32, a: usize, rsA: i32, csA: i32, out: usize)
         for (let i = 0; i < MR; i++) {
           store<f32>(dst + (<usize>i << 2), i < mr ? load<f32>(a + (<usize>((i0 + i) * rsA + k * csA) << 2)) : <f32>0);
         }
+      }
+    }
+  }
+}
+
+/**
+ * Stores the transpose of the 4x4 block whose rows are r0..r3: row q of the
+ * result (r0[q], r1[q], r2[q], r3[q]) goes to dst + q·stride bytes.
+ */
+function transpose4x4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: i32): void {
+  const a = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const b = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const c = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const d = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  const st = <usize>stride;
+  v128.store(dst, i32x4.shuffle(a, b, 0, 1, 4, 5));
+  v128.store(dst + st, i32x4.shuffle(a, b, 2, 3, 6, 7));
+  v128.store(dst + 2 * st, i32x4.shuffle(c, d, 0, 1, 4, 5));
+  v128.store(dst + 3 * st, i32x4.shuffle(c, d, 2, 3, 6, 7));
+}
+
+/**
+ * out[b][j][i] = x[b][i][j] for `batch` matrices of rows×cols floats: 4x4
+ * blocks transposed in registers, walked in 32x32 tiles so both sides stay in
+ * cache; edges element by element.
+ */
+export function transposeF32(x: usize, out: usize, batch: i32, rows: i32, cols: i32): void {
+  const rows4 = rows & ~3;
+  const cols4 = cols & ~3;
+  const rowBytes = <usize>cols << 2;
+  const outRowBytes = <usize>rows << 2;
+  for (let m = 0; m < batch; m++) {
+    const xb = x + (<usize>(m * rows * cols) << 2);
+    const ob = out + (<usize>(m * rows * cols) << 2);
+    for (let i0 = 0; i0 < rows4; i0 += 32) {
+      const i1 = i0 + 32 < rows4 ? i0 + 32 : rows4;
+      for (let j0 = 0; j0 < cols4; j0 += 32) {
+        const j1 = j0 + 32 < cols4 ? j0 + 32 : cols4;
+        for (let i = i0; i < i1; i += 4) {
+          for (let j = j0; j < j1; j += 4) {
+            const s = xb + <usize>i * rowBytes + (<usize>j << 2);
+            transpose4x4(v128.load(s), v128.load(s + rowBytes), v128.load(s + 2 * rowBytes), v128.load(s + 3 * rowBytes), ob + <usize>j * outRowBytes + (<usize>i << 2), <i32>outRowBytes);
+          }
+        }
+      }
+    }
+    // the right strip (columns past cols4) and the bottom strip (rows past rows4)
+    for (let i = 0; i < rows; i++) {
+      const jStart = i < rows4 ? cols4 : 0;
+      for (let j = jStart; j < cols; j++) {
+        store<f32>(ob + <usize>j * outRowBytes + (<usize>i << 2), load<f32>(xb + <usize>i * rowBytes + (<usize>j << 2)));
       }
     }
   }

@@ -1,4 +1,5 @@
 // Entry of webgrad's WebAssembly kernels (AssemblyScript). Built by
 // scripts/build-wasm.ts into src/wasm/kernels-wasm.generated.ts.
-export { sgemm, sgemmBatched, sgemmScratchFloats } from './gemm';
+export { sgemm, sgemmBatched, sgemmScratchFloats, transposeF32 } from './gemm';
 export { binaryF32, unaryF32 } from './elementwise';
+export { sumMiddleF32 } from './reduce';
