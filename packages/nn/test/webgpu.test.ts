@@ -26,32 +26,20 @@ import {
   type Module,
 } from '@webgrad/nn';
 import { acquireWebgpu, describeOnWebgpu } from '../../core-tensor/test/conformance/webgpu-under-test.js';
+import { expectClose, hostRandom } from '../../core-tensor/test/conformance/conformance-case.js';
 
 // Layers and losses are compositions of core-tensor ops, so the same model
 // must give the same outputs and gradients on WebGPU as on the CPU.
 
 const gpu = await acquireWebgpu();
 
-/** Deterministic inputs (mulberry32), identical on both backends. */
+/** Deterministic inputs, identical on both backends. */
 function host(shape: number[], seed: number, lo = -1, hi = 1): Float32Array {
-  let a = seed >>> 0;
-  const v = new Float32Array(shape.reduce((x, y) => x * y, 1));
-  for (let i = 0; i < v.length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    v[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return v;
+  const r = hostRandom(seed);
+  return Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, () => lo + (hi - lo) * r());
 }
 
-function expectClose(got: TypedArray, want: TypedArray, what: string, tol = 2e-5): void {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const w = Number(want[i]);
-    if (Math.abs(Number(got[i]) - w) > tol * (1 + Math.abs(w))) expect.fail(`${what}: element ${i} is ${got[i]} on webgpu, ${w} on the cpu`);
-  }
-}
+const TOL = { rtol: 2e-5, atol: 2e-5 };
 
 /** Builds `make()` with its parameters on `backend`. */
 function buildOn<M>(backend: string, make: () => M): M {
@@ -78,9 +66,9 @@ async function layerAgrees(make: () => Module<[Tensor], Tensor>, input: { shape:
   });
   const [c, g] = results as [(typeof results)[0], (typeof results)[0]];
   expect(g.y.backend.name).toBe('webgpu');
-  expectClose(await g.y.data(), await c.y.data(), 'output');
-  if (!input.int) expectClose(await g.x.grad!.data(), await c.x.grad!.data(), '∂/∂input');
-  for (const [i, [name, p]] of c.params.entries()) expectClose(await g.params[i]![1].grad!.data(), await p.grad!.data(), `∂/∂${name}`);
+  expectClose(await g.y.data(), await c.y.data(), TOL, 'output');
+  if (!input.int) expectClose(await g.x.grad!.data(), await c.x.grad!.data(), TOL, '∂/∂input');
+  for (const [i, [name, p]] of c.params.entries()) expectClose(await g.params[i]![1].grad!.data(), await p.grad!.data(), TOL, `∂/∂${name}`);
 }
 
 /** A loss at the same inputs on both backends: value and input gradient must agree. */
@@ -93,8 +81,8 @@ async function lossAgrees(f: (x: Tensor, backend: string) => Tensor, shape: numb
     loss.backward();
     out.push({ value: await loss.data(), grad: await x.grad!.data() });
   }
-  expectClose(out[1]!.value, out[0]!.value, 'loss');
-  expectClose(out[1]!.grad, out[0]!.grad, '∂loss/∂input');
+  expectClose(out[1]!.value, out[0]!.value, TOL, 'loss');
+  expectClose(out[1]!.grad, out[0]!.grad, TOL, '∂loss/∂input');
 }
 
 describeOnWebgpu(gpu, 'nn on webgpu', () => {
@@ -128,8 +116,8 @@ describeOnWebgpu(gpu, 'nn on webgpu', () => {
       expect(p.backend.name).toBe(backend);
       return p.data();
     };
-    expectClose(await draw('webgpu', (p) => xavierUniform_(p)), await draw('cpu', (p) => xavierUniform_(p)), 'xavierUniform_', 1e-6);
-    expectClose(await draw('webgpu', (p) => orthogonal_(p, 2)), await draw('cpu', (p) => orthogonal_(p, 2)), 'orthogonal_', 1e-6);
+    expectClose(await draw('webgpu', (p) => xavierUniform_(p)), await draw('cpu', (p) => xavierUniform_(p)), { rtol: 1e-6, atol: 1e-6 }, 'xavierUniform_');
+    expectClose(await draw('webgpu', (p) => orthogonal_(p, 2)), await draw('cpu', (p) => orthogonal_(p, 2)), { rtol: 1e-6, atol: 1e-6 }, 'orthogonal_');
     const net = buildOn('webgpu', () => new Linear(3, 2));
     const bytes = await saveSafetensorsAsync(net.stateDict());
     const back = loadSafetensors(bytes).tensors;
