@@ -12,7 +12,7 @@ export { lstmCellUpdate, lstmCellUpdateReference, type LstmCellState } from './l
 export { gruCellUpdate, gruCellUpdateReference } from './gru-cell-update.js';
 export { splitTimeSteps } from './split-time-steps.js';
 export { linearProjection } from './linear-projection.js';
-export { stepMasks, type SequenceOptions, type StepMasks } from './sequence-mask.js';
+export { stepMasks, hostLengths, type SequenceOptions, type StepMasks } from './sequence-mask.js';
 export {
   gateCount,
   projectInput,
@@ -52,3 +52,16 @@ export {
   type StateTree,
   type TbpttSegmentResult,
 } from './truncated-bptt.js';
+export { BahdanauAttention, LuongAttention, attend, type AttentionResult, type LuongScore } from './attention.js';
+export {
+  Seq2Seq,
+  type Seq2SeqOptions,
+  type Seq2SeqAttention,
+  type Seq2SeqForwardOptions,
+  type EncodedSource,
+  type DecoderState,
+  type DecoderStep,
+  type DecodeOptions,
+  type BeamSearchOptions,
+  type BeamHypothesis,
+} from './seq2seq.js';

@@ -56,8 +56,13 @@ export function stepMasks(op: string, seq: SequenceOptions | undefined, T: numbe
   return allReal ? null : { masks, empty };
 }
 
+/** Sequence lengths as host numbers (like PyTorch, lengths live on the host: they decide how many steps run). */
+export function hostLengths(op: string, lengths: readonly number[] | Int32Array | Tensor): ArrayLike<number> {
+  return isTensor(lengths) ? readLengths(op, lengths) : lengths;
+}
+
 function maskFromLengths(op: string, lengths: readonly number[] | Int32Array | Tensor, T: number, B: number): Uint8Array {
-  const ls: ArrayLike<number> = isTensor(lengths) ? readLengths(op, lengths) : lengths;
+  const ls = hostLengths(op, lengths);
   if (ls.length !== B) throw new ShapeError(op, `lengths has ${ls.length} entries for a batch of ${B}`);
   const valid = new Uint8Array(T * B);
   for (let b = 0; b < B; b++) {
@@ -70,7 +75,6 @@ function maskFromLengths(op: string, lengths: readonly number[] | Int32Array | T
 
 function readLengths(op: string, t: Tensor): ArrayLike<number> {
   if (t.rank !== 1 || t.dtype !== 'int32') throw new ArgumentError(op, `lengths must be a 1-D int32 tensor, got ${t.dtype} ${fmtShape(t.shape)}`);
-  // like PyTorch, lengths live on the host: they decide how many steps run
   return t.backend.name === 'cpu' ? t.dataSync() : t.to('cpu').dataSync();
 }
 
