@@ -32,6 +32,8 @@ describe('gradcheck on reductions over one, several and all axes, with and witho
     ['norm p=3', (t, a, k) => norm(t, 3, a, k)],
     ['norm p=1', (t, a, k) => norm(t, 1, a, k)],
     ['norm p=∞', (t, a, k) => norm(t, Infinity, a, k)],
+    ['norm p=−∞', (t, a, k) => norm(t, -Infinity, a, k)],
+    ['norm p=−2', (t, a, k) => norm(t, -2, a, k)],
   ];
   for (const [name, op] of families) {
     it.each(axesCases)(`${name}, %s`, (_label, axes, keep) => check((t) => op(t, axes, keep), [x]));

@@ -98,9 +98,9 @@ function makeFormatter(values: ArrayLike<number>, dtype: DType): ElementFormatte
   }
   const sci = any && (maxAbs / minAbs > 1000 || maxAbs > 1e8 || (!intMode && minAbs < 1e-4));
   let text: (v: number) => string;
-  if (sci) text = (v) => special(v) ?? exponential(v, PRECISION);
-  else if (intMode) text = (v) => special(v) ?? `${fixed(v, 0)}.`;
-  else text = (v) => special(v) ?? fixed(v, PRECISION);
+  if (sci) text = (v) => special(v) ?? signed(v, exponential(v, PRECISION));
+  else if (intMode) text = (v) => special(v) ?? signed(v, `${fixed(v, 0)}.`);
+  else text = (v) => special(v) ?? signed(v, fixed(v, PRECISION));
   let width = 1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
@@ -111,6 +111,11 @@ function makeFormatter(values: ArrayLike<number>, dtype: DType): ElementFormatte
 
 function special(v: number): string | null {
   return Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : null;
+}
+
+/** Python keeps the sign of −0 (`-0.`, `-0.0000`); JavaScript's number formatting drops it. */
+function signed(v: number, text: string): string {
+  return Object.is(v, -0) ? `-${text}` : text;
 }
 
 /**

@@ -25,6 +25,12 @@ describe('toString prints exactly what torch.Tensor.__repr__ prints for the same
     expect(tensor([1.09375, 0.5]).toString()).toBe('tensor([1.0938, 0.5000])');
   });
 
+  it('keeps the sign of −0 like Python (torch.tensor([-0., 1.5]) etc.)', () => {
+    expect(tensor([-0, 1]).toString()).toBe('tensor([-0., 1.])');
+    expect(tensor([-0, 1.5]).toString()).toBe('tensor([-0.0000, 1.5000])');
+    expect(tensor([-0, 1e-5]).toString()).toBe('tensor([-0.0000e+00, 1.0000e-05])');
+  });
+
   it('prints a disposed tensor without reading it', () => {
     const t = tensor([1, 2]);
     t.dispose();

@@ -105,13 +105,17 @@ describe('reduction semantics', () => {
     expect(v.var().item()).toBeCloseTo(32 / 7, 5);
   });
 
-  it('norm: p = 2 by default, p = ∞ is max |x|, a non-positive p is refused', () => {
+  it('norm: p = 2 by default, p = ∞ is max |x|, −∞ min |x|, 0 counts non-zeros', () => {
     const v = tensor([3, -4]);
     expect(norm(v).item()).toBeCloseTo(5, 6);
     expect(norm(v, 1).item()).toBe(7);
     expect(norm(v, Infinity).item()).toBe(4);
     expect(norm(zeros([3])).item()).toBe(0);
-    expect(() => norm(v, 0)).toThrow('norm: p must be positive, got 0');
+    // torch.linalg.vector_norm with p = 0 and −∞, and a negative p
+    expect(norm(tensor([0, 2, -3]), 0).item()).toBe(2);
+    expect(norm(tensor([1, 2, -3]), -Infinity).item()).toBe(1);
+    expect(norm(tensor([1, 2, -3]), -2).item()).toBeCloseTo(0.857142857, 6);
+    expect(() => norm(v, NaN)).toThrow('norm: p must be a number, got NaN');
   });
 
   it('repeated or out-of-range axes are refused', () => {

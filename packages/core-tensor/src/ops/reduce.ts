@@ -3,7 +3,7 @@ import { isFloatDType } from '../dtype.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { abs, add, cast, div, eq, exp, log, pow, sqrt, square, sub, where } from './elementwise.js';
+import { abs, add, cast, div, eq, exp, log, ne, pow, sqrt, square, sub, where } from './elementwise.js';
 import { isinf } from './elementwise.js';
 import { reshape } from './reshape.js';
 
@@ -113,8 +113,9 @@ function maxNoGrad(x: Tensor, axes: number[]): Tensor {
 }
 
 /**
- * The p-norm over `axes` (all by default): (Σ|x|ᵖ)^{1/p}; p = Infinity gives
- * the maximum of |x|. Default p = 2 (`torch.linalg.vector_norm`).
+ * The p-norm over `axes` (all by default): (Σ|x|ᵖ)^{1/p}; p = ∞ gives the
+ * maximum of |x|, p = −∞ the minimum, p = 0 the number of non-zero elements.
+ * Default p = 2 (`torch.linalg.vector_norm`).
  *
  * The gradient follows PyTorch where the maths has none: 0 at the zero vector
  * (and for zero elements), and for p = ∞ shared evenly among the tied
@@ -122,10 +123,14 @@ function maxNoGrad(x: Tensor, axes: number[]): Tensor {
  * infinite slope at 0 ever meets a zero gradient (0·∞ = NaN).
  */
 export function norm(x: Tensor, p = 2, axes?: Axes, keepdims = false): Tensor {
-  if (!(p > 0)) throw new ArgumentError('norm', `p must be positive, got ${p}`);
+  if (Number.isNaN(p)) throw new ArgumentError('norm', `p must be a number, got ${p}`);
   const xf = isFloatDType(x.dtype) ? x : cast(x, 'float32');
   const ax = normalizeAxes('norm', axes, x.rank);
-  if (p === Infinity) return max(abs(xf), ax, keepdims); // a list of axes: amax's even split of ties
+  // a list of axes: amax's / amin's even split of ties
+  if (p === Infinity) return max(abs(xf), ax, keepdims);
+  if (p === -Infinity) return min(abs(xf), ax, keepdims);
+  if (p === 0) return cast(sum(ne(xf, 0), ax, keepdims), xf.dtype); // the number of non-zero elements
+  if (p < 0) return pow(sum(pow(abs(xf), p), ax, keepdims), 1 / p);
   if (p === 1) return sum(abs(xf), ax, keepdims);
   let powered: Tensor;
   if (p === 2) powered = square(xf);
