@@ -4,7 +4,8 @@
  * handwritten digits and tiny Shakespeare, nothing downloaded at run time),
  * seeded splits and resumable mini-batch iteration, character and byte-pair
  * tokenizers, language-model batching, and seeded synthetic tasks for
- * recurrent, transformer and diffusion models.
+ * recurrent, transformer and diffusion models, and pictures: image grids,
+ * scatter plots and PNG encoding for every model family.
  */
 export {
   loadDigits,
@@ -72,3 +73,22 @@ export {
 } from './running-sum-sign.js';
 export { twoMoons, type TwoMoonsOptions, type LabelledPoints } from './two-moons.js';
 export { swissRoll, type SwissRoll, type SwissRollOptions } from './swiss-roll.js';
+export {
+  createRgbaImage,
+  fillBlock,
+  type RgbaImage,
+  type Rgb,
+} from './rgba-image.js';
+export {
+  imageGrid,
+  tensorImageGrid,
+  type ImageGridOptions,
+  type TensorImageGridOptions,
+} from './image-grid.js';
+export {
+  scatterImage,
+  CATEGORICAL_PALETTE,
+  type ScatterImageOptions,
+  type PlotBounds,
+} from './scatter-image.js';
+export { encodePng, writePng } from './png.js';
