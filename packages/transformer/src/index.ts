@@ -1,12 +1,29 @@
 /**
- * The npm name of this package, `@webgrad/transformer`.
- *
- * A placeholder so the package builds and tests on its own until its code lands.
- *
- * @example
- * ```ts
- * import { PACKAGE_NAME } from '@webgrad/transformer';
- * console.log(PACKAGE_NAME); // '@webgrad/transformer'
- * ```
+ * @packageDocumentation
+ * Transformers for webgrad with PyTorch's semantics and parameter names:
+ * scaled dot-product attention, `MultiheadAttention`, positional encodings
+ * (sinusoidal, learned, rotary), encoder and decoder layers and stacks, the
+ * encoder–decoder `Transformer`, a decoder-only `GPT` with a KV cache and
+ * seeded sampling, a sequence-to-sequence transformer and a vision
+ * transformer.
  */
-export const PACKAGE_NAME = '@webgrad/transformer';
+import '@webgrad/autograd';
+
+export { generateSquareSubsequentMask, causalMask, additiveMask, type MaskOptions, type CausalMaskOptions } from './attention-mask.js';
+export {
+  scaledDotProductAttention,
+  scaledDotProductAttentionWithWeights,
+  broadcastsTo,
+  type ScaledDotProductAttentionOptions,
+  type AttentionOutput,
+} from './scaled-dot-product-attention.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './multihead-attention.js';
+export { resolveActivation, type TransformerActivation } from './transformer-activation.js';
+export { resolveLayerOptions, type TransformerLayerOptions, type ResolvedTransformerLayerOptions } from './transformer-layer-options.js';
+export { feedForward } from './feed-forward.js';
+export { copyModuleState } from './module-copy.js';
+export { TransformerEncoderLayer, type TransformerEncoderLayerForwardOptions } from './transformer-encoder-layer.js';
+export { TransformerDecoderLayer, type TransformerDecoderLayerForwardOptions } from './transformer-decoder-layer.js';
+export { TransformerEncoder, type TransformerEncoderOptions, type TransformerEncoderForwardOptions } from './transformer-encoder.js';
+export { TransformerDecoder, type TransformerDecoderOptions } from './transformer-decoder.js';
+export { Transformer, type TransformerOptions, type TransformerForwardOptions } from './transformer.js';
