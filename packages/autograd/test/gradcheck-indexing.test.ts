@@ -17,6 +17,7 @@ describe('gradcheck on gather / scatterAdd / indexSelect / indexAdd (adjoint pai
   });
   it('indexSelect with repeats and a negative index', () => check((x) => indexSelect(x, 1, idx([2, 0, 2, -1])), [randn([3, 3])]));
   it('indexAdd: into x and from src', () => check((x, s) => indexAdd(x, 0, idx([1, 1, 0]), s), [randn([2, 3]), randn([3, 3])]));
+  it('indexSelect with a rank-0 index', () => check((x) => indexSelect(x, 0, tensor(1, { dtype: 'int32' })), [randn([3, 2])]));
 
   it('the gradient of gather lands on the gathered positions, summed over repeats', () => {
     const x = tensor([[1, 2, 3]], { requiresGrad: true });

@@ -78,3 +78,11 @@ describe('oneHot with numClasses = -1', () => {
     expect(() => oneHot(idx([0]), 0)).toThrow('oneHot: numClasses must be a positive integer or -1, got 0');
   });
 });
+
+describe('a rank-0 index keeps the axis with length 1, as torch.index_select / index_add', () => {
+  it('indexSelect and indexAdd', () => {
+    const i = tensor(1, { dtype: 'int32' });
+    expect(indexSelect(x, 0, i).arraySync()).toEqual([[4, 5, 6]]);
+    expect(indexAdd(zeros([2, 3]), 1, i, tensor([[1], [1]])).arraySync()).toEqual([[0, 1, 0], [0, 1, 0]]);
+  });
+});

@@ -4,7 +4,7 @@ import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { arange } from '../creation.js';
 import { cast, eq } from './elementwise.js';
-import { unsqueeze } from './reshape.js';
+import { reshape, unsqueeze } from './reshape.js';
 
 function assertIndex(op: string, index: Tensor): void {
   index.assertAlive(op);
@@ -37,18 +37,23 @@ export function scatterAdd(x: Tensor, axis: number, index: Tensor, src: Tensor):
   return runKernel1('scatterAdd', [x, index, cast(src, x.dtype)], { axis: a });
 }
 
-/** Picks the entries `index` (1-D) of `axis` (`torch.index_select`); used by embeddings. */
+/**
+ * Picks the entries `index` (1-D, or a single index as a rank-0 tensor, which
+ * keeps the axis with length 1) of `axis` (`torch.index_select`); used by
+ * embeddings.
+ */
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   assertIndex('indexSelect', index);
   if (index.rank > 1) throw new ShapeError('indexSelect', `index must be 1-D, got ${fmtShape(index.shape)}`);
   const a = normalizeAxis('indexSelect', axis, x.rank);
-  return runKernel1('indexSelect', [x, index], { axis: a });
+  return runKernel1('indexSelect', [x, index.rank === 0 ? reshape(index, [1]) : index], { axis: a });
 }
 
 /** Adds the slices of `src` into a copy of `x` at entries `index` of `axis` (`torch.index_add`). The adjoint of `indexSelect`. */
 export function indexAdd(x: Tensor, axis: number, index: Tensor, src: Tensor): Tensor {
   assertIndex('indexAdd', index);
   const a = normalizeAxis('indexAdd', axis, x.rank);
+  if (index.rank === 0) index = reshape(index, [1]);
   if (index.rank !== 1 || src.rank !== x.rank || src.shape[a] !== index.size || src.shape.some((d, i) => i !== a && d !== x.shape[i])) {
     throw new ShapeError('indexAdd', `src ${fmtShape(src.shape)} must match x ${fmtShape(x.shape)} except axis ${axis} of length index.size = ${index.size}`);
   }
