@@ -31,8 +31,10 @@ export interface CustomOpDef {
 export function customOp(def: CustomOpDef): (...inputs: Tensor[]) => Tensor {
   const name = def.name ?? 'customOp';
   return (...inputs: Tensor[]) => {
-    const out = noGrad(() => def.forward(...inputs));
+    let out = noGrad(() => def.forward(...inputs));
     if (!(out instanceof Tensor)) throw new WebgradError(name, 'forward must return a tensor');
+    // a forward that returns an input unchanged must not turn that input into this op's output
+    if (inputs.includes(out)) out = out.detach();
     if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
       const attrs: KernelAttrs = {};
       recordOp(name, inputs, [out], attrs, (grads, ctx: GradientContext) => {

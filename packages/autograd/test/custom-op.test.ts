@@ -40,6 +40,16 @@ describe('customOp({ forward, backward })', () => {
     expect(Array.from(x.grad!.dataSync())).toEqual([1, 2, 3]);
   });
 
+  it('a forward that returns its input unchanged leaves the input a leaf', () => {
+    const double = customOp({ forward: (x) => x, backward: (g) => [g.mul(2)] });
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = double(x);
+    expect(y).not.toBe(x);
+    expect(x.isLeaf).toBe(true);
+    backward(sum(y));
+    expect(Array.from(x.grad!.dataSync())).toEqual([2, 2]);
+  });
+
   it('several inputs, with null for an input that gets no gradient', () => {
     const scale = customOp({
       forward: (x, s) => x.mul(s),
