@@ -1,14 +1,16 @@
 import type { KernelTensor } from '../backend.js';
-import { cpuAlloc, cpuData } from '../cpu/cpu-backend.js';
+import { cpuAllocUninit, cpuData } from '../cpu/cpu-backend.js';
 import type { TypedArray } from '../dtype.js';
 import { registerKernel } from '../kernel-registry.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
 
 /**
- * Visits every element of a strided window of a tensor of `shape`: calls
- * `fn(windowIndex, sourceOffset)` in row-major window order.
+ * Visits every innermost row of a strided window of a tensor of `shape`:
+ * calls `row(windowIndex, sourceOffset, n, sourceStride)` in row-major
+ * window order, one call per row of `n` elements (so a contiguous row can be
+ * copied in one `set`).
  */
-function forEachWindowOffset(shape: Shape, begin: readonly number[], step: readonly number[], winShape: Shape, fn: (i: number, src: number) => void): void {
+function forEachWindowRow(shape: Shape, begin: readonly number[], step: readonly number[], winShape: Shape, row: (i: number, src: number, n: number, stride: number) => void): void {
   const rank = shape.length;
   const total = sizeOf(winShape);
   if (total === 0) return;
@@ -17,14 +19,14 @@ function forEachWindowOffset(shape: Shape, begin: readonly number[], step: reado
   let src = 0;
   for (let a = 0; a < rank; a++) src += begin[a]! * strides[a]!;
   if (rank === 0) {
-    fn(0, 0);
+    row(0, 0, 1, 1);
     return;
   }
   const idx = new Array<number>(rank).fill(0);
   const n = winShape[rank - 1]!;
   const last = st[rank - 1]!;
   for (let i = 0; i < total; i += n) {
-    for (let j = 0, s = src; j < n; j++, s += last) fn(i + j, s);
+    row(i, src, n, last);
     for (let a = rank - 2; a >= 0; a--) {
       idx[a]!++;
       src += st[a]!;
@@ -38,21 +40,25 @@ function forEachWindowOffset(shape: Shape, begin: readonly number[], step: reado
 registerKernel('slice', 'cpu', (inputs, attrs): KernelTensor[] => {
   const x = inputs[0]!;
   const shape = attrs.shape as number[];
-  const { out, data } = cpuAlloc(shape, x.dtype);
+  const { out, storage: data } = cpuAllocUninit(shape, x.dtype);
+  const D = data.data;
   const X = cpuData(x);
-  forEachWindowOffset(x.shape, attrs.begin as number[], attrs.step as number[], shape, (i, s) => {
-    data[i] = X[s]!;
+  forEachWindowRow(x.shape, attrs.begin as number[], attrs.step as number[], shape, (i, s, n, st) => {
+    if (st === 1) D.set(X.subarray(s, s + n), i);
+    else for (let j = 0; j < n; j++, s += st) D[i + j] = X[s]!;
   });
   return [out];
 });
 
 registerKernel('sliceScatter', 'cpu', (inputs, attrs): KernelTensor[] => {
   const [base, src] = inputs as [KernelTensor, KernelTensor];
-  const { out, data } = cpuAlloc(base.shape, base.dtype);
-  data.set(cpuData(base));
+  const { out, storage: data } = cpuAllocUninit(base.shape, base.dtype);
+  const D = data.data;
+  D.set(cpuData(base));
   const S: TypedArray = cpuData(src);
-  forEachWindowOffset(base.shape, attrs.begin as number[], attrs.step as number[], src.shape, (i, o) => {
-    data[o] = S[i]!;
+  forEachWindowRow(base.shape, attrs.begin as number[], attrs.step as number[], src.shape, (i, o, n, st) => {
+    if (st === 1) D.set(S.subarray(i, i + n), o);
+    else for (let j = 0; j < n; j++, o += st) D[o] = S[i + j]!;
   });
   return [out];
 });
