@@ -65,3 +65,19 @@ export {
   type BeamSearchOptions,
   type BeamHypothesis,
 } from './seq2seq.js';
+export { samplingDistribution, sampleToken, type SamplingOptions } from './token-sampling.js';
+export {
+  CharLanguageModel,
+  type CharLanguageModelOptions,
+  type CharLMState,
+  type CharLMOutput,
+  type StepOptimizer,
+  type CharLMTrainStepOptions,
+  type CharLMEvaluation,
+  type CharLMEvaluateOptions,
+  type GenerateOptions,
+} from './char-language-model.js';
+export { CharLSTM } from './char-lstm.js';
+export { CharGRU } from './char-gru.js';
+export { ContinuousTimeRNN, type ContinuousTimeRNNOptions, type ContinuousTimeRNNRun } from './continuous-time-rnn.js';
+export { HopfieldNetwork, type HopfieldRecallOptions, type HopfieldRecall } from './hopfield-network.js';

@@ -13,7 +13,7 @@ import {
   type Tensor,
 } from '@webgrad/core-tensor';
 import { Module, Parameter } from '@webgrad/nn';
-import { dropoutBetweenLayers } from './dropout-between-layers.js';
+import { dropout } from '@webgrad/regularize';
 import { gateCount, projectInput, runDirection, type RecurrentMode, type RecurrentState, type RecurrentWeights } from './recurrent-step.js';
 import { stepMasks, type SequenceOptions } from './sequence-mask.js';
 import { splitTimeSteps } from './split-time-steps.js';
@@ -194,7 +194,7 @@ export abstract class RNNBase extends Module<never[], unknown> {
       }
       states?.push(layerStates);
       layerInput = D === 1 ? dirOutputs[0]! : concat(dirOutputs, 2);
-      if (layer < L - 1 && this.training && this.dropout > 0) layerInput = dropoutBetweenLayers(layerInput, this.dropout);
+      if (layer < L - 1 && this.training && this.dropout > 0) layerInput = dropout(layerInput, this.dropout);
     }
     let output = layerInput;
     if (batched && this.batchFirst) output = transpose(output, 0, 1);

@@ -52,24 +52,28 @@ export type StateTree = Tensor | null | readonly StateTree[] | { readonly [key: 
 
 /**
  * The same state with every tensor detached from the autograd graph: the
- * values carry over, the gradient path is cut (stateful training).
+ * values carry over, the gradient path is cut (stateful training). Tensors
+ * inside arrays and plain objects (a `StateTree`) are detached; other values
+ * are kept as they are.
  *
  * @example
  * ```ts
  * state = detachState(hN); // or detachState([h, c])
  * ```
  */
-export function detachState<S extends StateTree>(state: S): S {
-  if (state === null) return state;
+export function detachState<S>(state: S): S {
   if (state instanceof Tensor) return detach(state) as S;
-  if (Array.isArray(state)) return state.map((s: StateTree) => detachState(s)) as unknown as S;
-  const out: Record<string, StateTree> = {};
-  for (const [k, v] of Object.entries(state as Record<string, StateTree>)) out[k] = detachState(v);
-  return out as S;
+  if (Array.isArray(state)) return state.map((s: unknown) => detachState(s)) as unknown as S;
+  if (state !== null && typeof state === 'object' && Object.getPrototypeOf(state) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(state)) out[k] = detachState(v);
+    return out as S;
+  }
+  return state;
 }
 
 /** What one window's forward pass gives back to `TruncatedBPTT`. */
-export interface TbpttSegmentResult<S extends StateTree> {
+export interface TbpttSegmentResult<S> {
   /** The loss of steps [lossStart, end) (what `update` backpropagates). */
   loss: Tensor;
   /** The state after step carryAt − 1, to start the next window from. */
@@ -90,7 +94,7 @@ export interface TbpttSegmentResult<S extends StateTree> {
  * }, (loss) => { opt.zeroGrad(); loss.backward(); opt.step(); });
  * ```
  */
-export class TruncatedBPTT<S extends StateTree> {
+export class TruncatedBPTT<S> {
   /** k1: steps between updates. */
   readonly k1: number;
   /** k2: steps the gradient flows back through. */
