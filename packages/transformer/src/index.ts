@@ -27,3 +27,19 @@ export { TransformerDecoderLayer, type TransformerDecoderLayerForwardOptions } f
 export { TransformerEncoder, type TransformerEncoderOptions, type TransformerEncoderForwardOptions } from './transformer-encoder.js';
 export { TransformerDecoder, type TransformerDecoderOptions } from './transformer-decoder.js';
 export { Transformer, type TransformerOptions, type TransformerForwardOptions } from './transformer.js';
+export {
+  sinusoidalPositionalEncoding,
+  SinusoidalPositionalEncoding,
+  positionRows,
+  type SinusoidalOptions,
+  type SinusoidalPositionalEncodingOptions,
+} from './sinusoidal-positional-encoding.js';
+export { LearnedPositionalEmbedding, type LearnedPositionalEmbeddingOptions } from './learned-positional-embedding.js';
+export { RotaryEmbedding, type RotaryEmbeddingOptions } from './rotary-embedding.js';
+export { KVCache, type LayerKeyValues } from './kv-cache.js';
+export { CausalSelfAttention, type CausalSelfAttentionOptions, type CausalSelfAttentionForwardOptions } from './causal-self-attention.js';
+export { GPTBlock, GPTMLP, type GPTBlockOptions } from './gpt-block.js';
+export { GPT, GPTTransformer, type GPTConfig, type GPTForwardOptions, type GPTOutput, type GenerateOptions } from './gpt.js';
+export { filterLogits, sampleToken, type SamplingOptions } from './sampling.js';
+export { VisionTransformer, PatchEmbedding, type VisionTransformerOptions } from './vision-transformer.js';
+export { Seq2SeqTransformer, type Seq2SeqTransformerOptions, type Seq2SeqDecodeOptions } from './seq2seq-transformer.js';

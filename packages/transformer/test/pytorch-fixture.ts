@@ -6,7 +6,7 @@ import { tensor, type Tensor } from '@webgrad/core-tensor';
 
 /** A tensor as the PyTorch generator scripts write it (infinities as strings, JSON has none). */
 export interface TensorSpec {
-  dtype: 'float32' | 'bool';
+  dtype: 'float32' | 'bool' | 'int32';
   shape: number[];
   data: (number | boolean | string)[];
 }
@@ -20,12 +20,13 @@ export function readFixture<T>(name: string): T {
 
 /** The values of a spec as numbers. */
 export function specValues(s: TensorSpec): number[] {
-  return s.data.map((v) => (typeof v === 'boolean' ? Number(v) : Number(v)));
+  return s.data.map((v) => Number(v));
 }
 
 /** The tensor a spec describes (optionally requiring grad). */
 export function fromSpec(s: TensorSpec, requiresGrad = false): Tensor {
   if (s.dtype === 'bool') return tensor(s.data.map((v) => v === true), { shape: s.shape, dtype: 'bool' });
+  if (s.dtype === 'int32') return tensor(specValues(s), { shape: s.shape, dtype: 'int32' });
   return tensor(specValues(s), { shape: s.shape, dtype: 'float32', requiresGrad });
 }
 
