@@ -1,5 +1,6 @@
 import { isGradEnabled, makeView, onesLike, shapesEqual, Tensor, WebgradError, zerosLike, fmtShape } from '@webgrad/core-tensor';
 import { runBackward } from './backward.js';
+import type { GradNode } from './graph-node.js';
 import { nonDifferentiableError } from './recorder.js';
 
 /** Options of `gradients`. */
@@ -60,6 +61,25 @@ function differentiableArg(x: Tensor): Tensor {
   return x.detach().requiresGrad_(true);
 }
 
+/** True when `y`'s graph reaches a leaf that requires grad other than `own`. */
+function dependsOnOtherLeaves(y: Tensor, own: ReadonlySet<Tensor>): boolean {
+  const seen = new Set<GradNode>();
+  const stack: GradNode[] = [];
+  const visit = (t: Tensor): boolean => {
+    if (!t.requiresGrad) return false;
+    if (t.gradNode === null) return !own.has(t.leafTarget ?? t);
+    const node = t.gradNode as unknown as GradNode;
+    if (!seen.has(node)) {
+      seen.add(node);
+      stack.push(node);
+    }
+    return false;
+  };
+  if (visit(y)) return true;
+  while (stack.length > 0) for (const t of stack.pop()!.inputs) if (visit(t)) return true;
+  return false;
+}
+
 function argIndices(n: number, argnums: number | readonly number[] | undefined): number[] {
   if (argnums === undefined) return Array.from({ length: n }, (_, i) => i);
   return typeof argnums === 'number' ? [argnums] : argnums.slice();
@@ -73,7 +93,6 @@ function argIndices(n: number, argnums: number | readonly number[] | undefined):
 export function valueAndGrad(f: (...args: Tensor[]) => Tensor, options: GradOptions = {}): (...args: Tensor[]) => [Tensor, Tensor[]] {
   return (...args: Tensor[]) => {
     const idx = argIndices(args.length, options.argnums);
-    const outer = isGradEnabled() && idx.some((i) => args[i]!.requiresGrad);
     const xs = args.slice();
     for (const i of idx) xs[i] = differentiableArg(args[i]!);
     const y = f(...xs);
@@ -83,6 +102,9 @@ export function valueAndGrad(f: (...args: Tensor[]) => Tensor, options: GradOpti
     const notFloat = nonDifferentiableError('grad', y);
     if (notFloat) throw notFloat;
     if (!y.requiresGrad) return [y, idx.map((i) => zerosLike(args[i]!))];
+    // the gradient is itself differentiated when an enclosing grad watches an
+    // argument, or when f closes over a tensor that requires grad
+    const outer = isGradEnabled() && (idx.some((i) => args[i]!.requiresGrad) || dependsOnOtherLeaves(y, new Set(idx.map((i) => xs[i]!))));
     const gs = gradients(y, idx.map((i) => xs[i]!), { createGraph: outer, retainGraph: outer, allowUnused: true });
     return [y, gs];
   };

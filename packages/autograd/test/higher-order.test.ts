@@ -26,6 +26,13 @@ describe('gradients of gradients', () => {
     expect(derivs[3]!(tensor([0.7])).item()).toBeCloseTo(Math.sin(0.7), 4);
   });
 
+  it('nested grad through a closure: d/dx [∂/∂y (x·y²)] = 2y', () => {
+    const inner = (x: Tensor) => grad((y: Tensor) => x.mul(y.square()).sum())(tensor([3]))[0]!.sum();
+    expect(grad(inner)(tensor([5]))[0]!.item()).toBe(6);
+    // and at the top level the gradient carries no graph
+    expect(grad((y: Tensor) => y.square().sum())(tensor([3]))[0]!.requiresGrad).toBe(false);
+  });
+
   it('backward with createGraph leaves a differentiable .grad', () => {
     const x = tensor([2], { requiresGrad: true });
     backward(exp(x.square()).sum(), undefined, { createGraph: true }); // g = 2x e^{x²}
