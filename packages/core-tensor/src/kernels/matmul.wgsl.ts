@@ -10,8 +10,8 @@ import { UniformLayout } from '../webgpu/uniform-layout.js';
  * slice of B are staged in workgroup memory (k-major, as vec4s), so a thread
  * reads 2 vec4s from shared memory per 16 multiply-adds. Transposed operands
  * only change how the tiles are loaded (the transpose is never
- * materialised); edges are zero-padded on load and masked on store, so any
- * M, N, K work. Batch index is the z workgroup; a batch length of 1 broadcasts
+ * materialised); the K edge is zero-padded on load and the M, N edges masked
+ * on store, so any M, N, K work. Batch index is the z workgroup; a batch length of 1 broadcasts
  * (batch stride 0). Small products use one thread per output instead.
  */
 const PARAMS = new UniformLayout([
@@ -34,42 +34,34 @@ function bIndex(tB: boolean, k: string, n: string): string {
   return tB ? `${n} * P.K + ${k}` : `${k} * P.N + ${n}`;
 }
 
-/** WGSL: four guarded loads `v0..v3` of `arr` at `base + j·step` for j where `cond(j)` holds (0 elsewhere). */
-function load4(arr: string, base: string, step: string, cond: (j: number) => string): string {
-  return [0, 1, 2, 3].map((j) => `let v${j} = select(0.0, ${arr}[${base}${j ? ` + ${j}u * ${step}` : ''}], ${cond(j)});`).join('\n      ');
-}
-
 /**
- * WGSL loading one 64×16 tile of A into \`As\` (k-major: As[k·16 + m/4][m%4])
- * or a 16×64 tile of B into \`Bs\` (Bs[k·16 + n/4][n%4]): 256 threads load 4
- * elements each, 4 neighbours along whichever axis is contiguous in memory.
- * Along the 64 axis they are stored as one vec4; along k as 4 components.
- * Everything is unrolled with constant indices: dynamic indexing into vectors
- * or arrays makes some compilers (lavapipe's LLVM) spill to memory and take
- * seconds to compile.
+ * WGSL loading one 64×16 tile of A into `As` (k-major: As[k·16 + m/4][m%4])
+ * or a 16×64 tile of B into `Bs` (Bs[k·16 + n/4][n%4]): 256 threads load 4
+ * elements each, 4 neighbours along whichever axis is contiguous in memory
+ * (stored as one vec4 along the 64 axis, as 4 components along k). Only k is
+ * bounds-checked (past K the tile must hold zeros); rows and columns past M
+ * or N load whatever WebGPU's robust buffer access returns and only feed
+ * outputs that are never stored. Everything is unrolled with constant
+ * indices: dynamic indexing into vectors or arrays makes some compilers
+ * (lavapipe's LLVM) spill to memory and take seconds to compile.
  */
-function loadTile(tile: 'As' | 'Bs', arr: 'a' | 'b', alongTile: boolean, lenTile: string, lenK: string, origin: string, index: (i: string, k: string) => string, off: string): string {
+function loadTile(tile: 'As' | 'Bs', arr: 'a' | 'b', alongTile: boolean, origin: string, index: (i: string, k: string) => string, off: string): string {
   if (alongTile) {
-    // 4 neighbours along the tile axis (m for A, n for B)
     return `{
       let k = t / 16u;
       let q = t % 16u;
       let gk = k0 + k;
-      let gi = ${origin} + q * 4u;
-      let base = ${off} + ${index('gi', 'gk')};
-      ${load4(arr, 'base', '1u', (j) => `gk < ${lenK} && gi + ${j}u < ${lenTile}`)}
-      ${tile}[k * 16u + q] = vec4<f32>(v0, v1, v2, v3);
+      let base = ${off} + ${index(`(${origin} + q * 4u)`, 'gk')};
+      let inK = gk < P.K;
+      ${tile}[k * 16u + q] = select(vec4<f32>(0.0), vec4<f32>(${arr}[base], ${arr}[base + 1u], ${arr}[base + 2u], ${arr}[base + 3u]), inK);
     }`;
   }
-  // 4 neighbours along k
   return `{
       let i = t / 4u;
       let kb = (t % 4u) * 4u;
-      let gi = ${origin} + i;
       let gk = k0 + kb;
-      let base = ${off} + ${index('gi', 'gk')};
-      ${load4(arr, 'base', '1u', (j) => `gi < ${lenTile} && gk + ${j}u < ${lenK}`)}
-      ${[0, 1, 2, 3].map((j) => `${tile}[(kb + ${j}u) * 16u + i / 4u][i % 4u] = v${j};`).join('\n      ')}
+      let base = ${off} + ${index(`(${origin} + i)`, 'gk')};
+      ${[0, 1, 2, 3].map((j) => `${tile}[(kb + ${j}u) * 16u + i / 4u][i % 4u] = select(0.0, ${arr}[base + ${j}u], gk + ${j}u < P.K);`).join('\n      ')}
     }`;
 }
 
@@ -112,8 +104,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var acc2 = vec4<f32>(0.0);
   var acc3 = vec4<f32>(0.0);
   for (var k0 = 0u; k0 < P.K; k0 = k0 + ${TK}u) {
-    ${loadTile('As', 'a', tA, 'P.M', 'P.K', 'row0', (m, k) => aIndex(tA, m, k), 'aOff')}
-    ${loadTile('Bs', 'b', !tB, 'P.N', 'P.K', 'col0', (n, k) => bIndex(tB, k, n), 'bOff')}
+    ${loadTile('As', 'a', tA, 'row0', (m, k) => aIndex(tA, m, k), 'aOff')}
+    ${loadTile('Bs', 'b', !tB, 'col0', (n, k) => bIndex(tB, k, n), 'bOff')}
     workgroupBarrier();
     for (var k = 0u; k < ${TK}u; k = k + 1u) {
       let av = As[k * 16u + lid.y];
