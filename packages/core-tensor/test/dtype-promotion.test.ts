@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tensor, add, mul, div, sub, eq, sum, mean, promoteTypes, matmul, concat, where, DTYPES, type DType } from '@webgrad/core-tensor';
+import { tensor, add, mul, div, sub, eq, lt, maximum, minimum, sum, mean, promoteTypes, matmul, concat, where, DTYPES, type DType, type Tensor } from '@webgrad/core-tensor';
+import { expectMatches, readFixtureFile, type FixtureTensor } from './torch-fixtures';
 
 describe('type promotion follows PyTorch: bool < int32 < float32 < float64', () => {
   it('promoteTypes takes the later dtype of the pair', () => {
@@ -70,5 +71,26 @@ describe('bool ⊕ bool stays bool, as in PyTorch', () => {
   });
   it('subtracting two bool tensors is refused', () => {
     expect(() => sub(p, q)).toThrow('sub: subtracting two bool tensors is not supported; use logicalAnd, logicalOr or logicalNot instead');
+  });
+});
+
+interface PromotionCase { op: string; a: string; b: string; dtype: string; out: FixtureTensor }
+
+describe('every dtype pair and Python-scalar kind gives torch\'s result dtype and values (fixtures)', () => {
+  const cases = readFixtureFile<{ promotion: PromotionCase[] }>('ops.json').promotion;
+  const values: Record<string, () => Tensor> = {
+    bool: () => tensor([true, false, true, true]),
+    int32: () => tensor([3, -2, 0, 7], { dtype: 'int32' }),
+    float32: () => tensor([1.5, -0.25, 2.0, -3.0]),
+    float64: () => tensor([0.5, 4.0, -1.5, 2.0], { dtype: 'float64' }),
+  };
+  const scalars: Record<string, number | boolean> = { 'python int': 2, 'python float': 0.5, 'python bool': true };
+  const ops: Record<string, (a: Tensor, b: Tensor | number | boolean) => Tensor> = { add, sub, mul, div, maximum, minimum, eq, lt };
+  it.each(cases.map((c) => [`${c.op}(${c.a}, ${c.b}) → ${c.dtype}`, c] as const))('%s', (_label, c) => {
+    const b = c.b in values ? values[c.b]!() : scalars[c.b]!;
+    const r = ops[c.op]!(values[c.a]!(), b);
+    // webgrad has no int64: PyTorch's int64 results are int32 here
+    expect(r.dtype).toBe(c.dtype === 'int64' ? 'int32' : c.dtype);
+    expectMatches(r, c.out);
   });
 });
