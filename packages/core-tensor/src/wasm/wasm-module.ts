@@ -1,26 +1,21 @@
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 
+/** `sgemm`'s arguments (see assembly/gemm.ts): sizes, operands with element strides, output, row range, scratch. */
+export type SgemmArgs = [
+  M: number, N: number, K: number,
+  a: number, rsA: number, csA: number,
+  b: number, rsB: number, csB: number,
+  c: number, ldc: number,
+  rowStart: number, rowEnd: number,
+  scratch: number,
+];
+
 /** The functions the kernels module exports (see src/wasm/assembly). */
 export interface KernelExports {
   /** Single-precision GEMM over a row range (see assembly/gemm.ts). */
-  sgemm(
-    M: number, N: number, K: number,
-    a: number, rsA: number, csA: number,
-    b: number, rsB: number, csB: number,
-    c: number, ldc: number,
-    rowStart: number, rowEnd: number,
-    scratch: number,
-  ): void;
+  sgemm(...args: SgemmArgs): void;
   /** `sgemm` over a batch with element strides per matrix (0 broadcasts). */
-  sgemmBatched(
-    batch: number, strideA: number, strideB: number, strideC: number,
-    M: number, N: number, K: number,
-    a: number, rsA: number, csA: number,
-    b: number, rsB: number, csB: number,
-    c: number, ldc: number,
-    rowStart: number, rowEnd: number,
-    scratch: number,
-  ): void;
+  sgemmBatched(batch: number, strideA: number, strideB: number, strideC: number, ...args: SgemmArgs): void;
   /** out[i] = op(x[i·xs], y[i·ys]) for float32 (op: index in BINARY_F32_OPS). */
   binaryF32(op: number, x: number, y: number, out: number, n: number, xs: number, ys: number): void;
   /** out[i] = op(x[i]) for float32 (op: index in UNARY_F32_OPS). */

@@ -112,25 +112,9 @@ function packPanelsB(N: i32, kc: i32, b: usize, rsB: i32, csB: i32, out: usize):
         transpose4x4(v128.load(s), v128.load(s + cs), v128.load(s + 2 * cs), v128.load(s + 3 * cs), dst, NR << 2);
         transpose4x4(v128.load(s + 4 * cs), v128.load(s + 5 * cs), v128.load(s + 6 * cs), v128.load(s + 7 * cs), dst + 16, NR << 2);
       }
-      for (let k = kc4; k < kc; k++) {
-        const dst = panel + (<usize>(k * NR) << 2);
-        const s = s0 + (<usize>k << 2);
-        store<f32>(dst, load<f32>(s));
-        store<f32>(dst, load<f32>(s + cs), 4);
-        store<f32>(dst, load<f32>(s + 2 * cs), 8);
-        store<f32>(dst, load<f32>(s + 3 * cs), 12);
-        store<f32>(dst, load<f32>(s + 4 * cs), 16);
-        store<f32>(dst, load<f32>(s + 5 * cs), 20);
-        store<f32>(dst, load<f32>(s + 6 * cs), 24);
-        store<f32>(dst, load<f32>(s + 7 * cs), 28);
-      }
+      for (let k = kc4; k < kc; k++) gatherStrided(panel + (<usize>(k * NR) << 2), s0 + (<usize>k << 2), cs, NR);
     } else {
-      for (let k = 0; k < kc; k++) {
-        const dst = panel + (<usize>(k * NR) << 2);
-        for (let j = 0; j < NR; j++) {
-          store<f32>(dst + (<usize>j << 2), j < nr ? load<f32>(b + (<usize>(k * rsB + (j0 + j) * csB) << 2)) : <f32>0);
-        }
-      }
+      packGeneric(panel, kc, NR, nr, b + (<usize>(j0 * csB) << 2), csB, rsB);
     }
   }
 }
@@ -168,23 +152,27 @@ function packPanelsA(mc: i32, kc: i32, a: usize, rsA: i32, csA: i32, out: usize)
         v128.store64_lane(dst, hi, 0, 64);
         v128.store64_lane(dst, hi, 1, 88);
       }
-      for (let k = kc4; k < kc; k++) {
-        const dst = panel + (<usize>(k * MR) << 2);
-        const s = s0 + (<usize>k << 2);
-        store<f32>(dst, load<f32>(s));
-        store<f32>(dst, load<f32>(s + rs), 4);
-        store<f32>(dst, load<f32>(s + 2 * rs), 8);
-        store<f32>(dst, load<f32>(s + 3 * rs), 12);
-        store<f32>(dst, load<f32>(s + 4 * rs), 16);
-        store<f32>(dst, load<f32>(s + 5 * rs), 20);
-      }
+      for (let k = kc4; k < kc; k++) gatherStrided(panel + (<usize>(k * MR) << 2), s0 + (<usize>k << 2), rs, MR);
     } else {
-      for (let k = 0; k < kc; k++) {
-        const dst = panel + (<usize>(k * MR) << 2);
-        for (let i = 0; i < MR; i++) {
-          store<f32>(dst + (<usize>i << 2), i < mr ? load<f32>(a + (<usize>((i0 + i) * rsA + k * csA) << 2)) : <f32>0);
-        }
-      }
+      packGeneric(panel, kc, MR, mr, a + (<usize>(i0 * rsA) << 2), rsA, csA);
+    }
+  }
+}
+
+/** dst[q] = src[q·stride] for q < n (stride in bytes): one k of a panel from n source rows. */
+function gatherStrided(dst: usize, src: usize, stride: usize, n: i32): void {
+  for (let q = 0; q < n; q++) store<f32>(dst + (<usize>q << 2), load<f32>(src + <usize>q * stride));
+}
+
+/**
+ * Any layout, element by element: panel[k][q] = element (q, k) at
+ * base + 4·(q·across + k·along) for q < valid, 0 for valid ≤ q < width.
+ */
+function packGeneric(panel: usize, kc: i32, width: i32, valid: i32, base: usize, across: i32, along: i32): void {
+  for (let k = 0; k < kc; k++) {
+    const dst = panel + (<usize>(k * width) << 2);
+    for (let q = 0; q < width; q++) {
+      store<f32>(dst + (<usize>q << 2), q < valid ? load<f32>(base + (<usize>(q * across + k * along) << 2)) : <f32>0);
     }
   }
 }
