@@ -45,6 +45,8 @@ const cases: [string, () => unknown, typeof WebgradError, string][] = [
   ['full', () => full([2], 1, { dtype: 'uint8' as 'int32' }), DTypeError, "full: unknown dtype 'uint8' (expected one of bool, int32, float32, float64)"],
   ['conv2d', () => conv2d(randn([1, 2, 4, 4]), randn([1, 3, 3, 3])), ShapeError, 'conv2d: weight [1,3,3,3] expects 3 input channels, input [1,2,4,4] has 2'],
   ['maxPool2d', () => maxPool2d(a23, 2), ShapeError, 'maxPool2d: expected input [N, C, H, W], got [2,3]'],
+  ['maxPool2d', () => maxPool2d(zeros([1, 1, 2, 2], { dtype: 'int32' }), 2), DTypeError, 'maxPool2d: expected a floating-point tensor, got int32'],
+  ['conv2d', () => conv2d(zeros([1, 1, 3, 3], { dtype: 'int32' }), randn([1, 1, 2, 2])), DTypeError, 'conv2d: expected a floating-point tensor, got int32'],
   ['pad', () => pad(a23, [1, 1, 1]), ArgumentError, 'pad: padding must hold (before, after) pairs for at most 2 axes, got [1,1,1]'],
   ['split', () => split(a23, [1, 1], 1), ShapeError, 'split: sections [1,1] do not add up to axis 1 of length 3'],
   ['where', () => where(tensor([true, false, true]), randn([2]), 0), ShapeError, 'where: shapes [3] and [2] cannot be broadcast together'],

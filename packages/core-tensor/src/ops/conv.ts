@@ -1,6 +1,6 @@
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { add } from './elementwise.js';
+import { add, assertFloat } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { pad } from './pad.js';
 import { permute } from './permute.js';
@@ -42,6 +42,8 @@ export interface ConvTransposeOptions {
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
   if (x.rank !== 4) throw new ShapeError('conv2d', `expected input [N, C, H, W], got ${fmtShape(x.shape)}`);
   if (weight.rank !== 4) throw new ShapeError('conv2d', `expected weight [C_out, C_in/groups, kh, kw], got ${fmtShape(weight.shape)}`);
+  assertFloat('conv2d', x);
+  assertFloat('conv2d', weight);
   const groups = options.groups ?? 1;
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [Co, Cg, kh, kw] = weight.shape as [number, number, number, number];
@@ -85,6 +87,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
   if (x.rank !== 3) throw new ShapeError('conv1d', `expected input [N, C, L], got ${fmtShape(x.shape)}`);
   if (weight.rank !== 3) throw new ShapeError('conv1d', `expected weight [C_out, C_in/groups, k], got ${fmtShape(weight.shape)}`);
+  assertFloat('conv1d', x);
+  assertFloat('conv1d', weight);
   const one = (v: Pair | undefined, dflt: number): [number, number] => [1, v === undefined ? dflt : typeof v === 'number' ? v : v[0]];
   const padding = options.padding === 'same' || options.padding === 'valid' ? options.padding : ([0, one(options.padding, 0)[1]] as [number, number]);
   const y = conv2d(unsqueeze(x, 2), unsqueeze(weight, 2), bias, {
@@ -104,6 +108,8 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
 export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions = {}): Tensor {
   if (x.rank !== 4) throw new ShapeError('convTranspose2d', `expected input [N, C, H, W], got ${fmtShape(x.shape)}`);
   if (weight.rank !== 4) throw new ShapeError('convTranspose2d', `expected weight [C_in, C_out/groups, kh, kw], got ${fmtShape(weight.shape)}`);
+  assertFloat('convTranspose2d', x);
+  assertFloat('convTranspose2d', weight);
   const groups = options.groups ?? 1;
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [Ci, Cog, kh, kw] = weight.shape as [number, number, number, number];
@@ -139,6 +145,8 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
 /** Transposed 1-D convolution: input [N, C_in, L], weight [C_in, C_out/groups, k]. */
 export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions = {}): Tensor {
   if (x.rank !== 3) throw new ShapeError('convTranspose1d', `expected input [N, C, L], got ${fmtShape(x.shape)}`);
+  assertFloat('convTranspose1d', x);
+  assertFloat('convTranspose1d', weight);
   const one = (v: Pair | undefined, dflt: number): [number, number] => [v === undefined ? dflt : typeof v === 'number' ? v : v[0], v === undefined ? dflt : typeof v === 'number' ? v : v[0]];
   const y = convTranspose2d(unsqueeze(x, 2), unsqueeze(weight, 2), bias, {
     stride: [1, one(options.stride, 1)[1]],

@@ -1,7 +1,7 @@
 import { ones } from '../creation.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { div } from './elementwise.js';
+import { assertFloat, div } from './elementwise.js';
 import { max, sum } from './reduce.js';
 import { pad } from './pad.js';
 import { reshape, squeeze, unsqueeze } from './reshape.js';
@@ -42,6 +42,8 @@ interface PoolGeometry {
 
 function poolGeometry(op: string, x: Tensor, kernelSize: Pair, o: MaxPoolOptions): PoolGeometry {
   if (x.rank !== 4) throw new ShapeError(op, `expected input [N, C, H, W], got ${fmtShape(x.shape)}`);
+  // as in PyTorch: pooling is defined for floating-point input only
+  assertFloat(op, x);
   const k = pair(op, 'kernelSize', kernelSize, 1, 1);
   const s = pair(op, 'stride', o.stride ?? k, 1, 1);
   const p = pair(op, 'padding', o.padding, 0, 0);
@@ -114,6 +116,7 @@ function padAs2d(v: Pair | undefined): [number, number] {
 /** 1-D max pooling over [N, C, L]. */
 export function maxPool1d(x: Tensor, kernelSize: number, options: MaxPoolOptions = {}): Tensor {
   if (x.rank !== 3) throw new ShapeError('maxPool1d', `expected input [N, C, L], got ${fmtShape(x.shape)}`);
+  assertFloat('maxPool1d', x);
   const o: MaxPoolOptions = { padding: padAs2d(options.padding), ceilMode: options.ceilMode ?? false };
   const st = as2d(options.stride, undefined);
   if (st) o.stride = st;
@@ -125,6 +128,7 @@ export function maxPool1d(x: Tensor, kernelSize: number, options: MaxPoolOptions
 /** 1-D average pooling over [N, C, L]. */
 export function avgPool1d(x: Tensor, kernelSize: number, options: AvgPoolOptions = {}): Tensor {
   if (x.rank !== 3) throw new ShapeError('avgPool1d', `expected input [N, C, L], got ${fmtShape(x.shape)}`);
+  assertFloat('avgPool1d', x);
   const o: AvgPoolOptions = { ...options, padding: padAs2d(options.padding) };
   const st = as2d(options.stride, undefined);
   if (st) o.stride = st;
