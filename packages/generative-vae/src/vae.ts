@@ -162,8 +162,7 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
   constructor(options: VAEOptions) {
     super();
     const op = 'VAE';
-    if (!Number.isInteger(options.latentSize) || options.latentSize < 1)
-      throw new ArgumentError(op, `latentSize must be a positive integer, got ${options.latentSize}`);
+    checkLatentSize(options.latentSize);
     if (options.numClasses !== undefined && (!Number.isInteger(options.numClasses) || options.numClasses < 2))
       throw new ArgumentError(op, `numClasses must be an integer >= 2, got ${options.numClasses}`);
     this.encoder = options.encoder;
@@ -179,6 +178,7 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
 
   /** An MLP VAE: encoder inputSize → hiddenSizes → 2·latentSize, decoder latentSize → reversed hiddenSizes → inputSize. */
   static mlp(options: MlpVAEOptions): VAE {
+    checkLatentSize(options.latentSize);
     const hidden = options.hiddenSizes ?? [128];
     const c = options.numClasses ?? 0;
     const act = { activation: options.activation };
@@ -191,6 +191,7 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
 
   /** A convolutional VAE for [N, C, H, W] images (`convEncoder` / `convDecoder`); unconditional. */
   static conv(options: ConvVAEOptions): VAE {
+    checkLatentSize(options.latentSize);
     const stack = { imageShape: options.imageShape, channels: options.channels ?? [16, 32], activation: options.activation };
     return new VAE({
       ...options,
@@ -384,6 +385,11 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
     const flat = flatten ? t.reshape([t.shape[0]!, -1]) : t;
     return cat([flat, oneHot(labels, this.numClasses, 'float32').cast(t.dtype)], 1);
   }
+}
+
+function checkLatentSize(latentSize: number): void {
+  if (!Number.isInteger(latentSize) || latentSize < 1)
+    throw new ArgumentError('VAE', `latentSize must be a positive integer, got ${latentSize}`);
 }
 
 function checkBeta(op: string, beta: number): number {
