@@ -38,7 +38,7 @@ function owners(): Map<string, string[]> {
 function explicitExports(): Set<string> {
   const source = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
   const names = new Set<string>();
-  for (const [, list] of source.matchAll(/export\s*\{([^}]*)\}/g)) {
+  for (const [, list] of source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
     for (const item of list!.split(',')) {
       const name = item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
       if (name) names.add(name);
