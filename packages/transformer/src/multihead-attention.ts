@@ -268,11 +268,11 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     const attn = options.attnMask ?? null;
     if (attn) {
       if (attn.rank === 2) {
-        if (attn.shape[0] !== L || attn.shape[1] !== S) throw new ShapeError(op, `the shape of the 2D attnMask is ${fmtShape(attn.shape)}, but should be [${L}, ${S}]`);
+        if (attn.shape[0] !== L || attn.shape[1] !== S) throw new ShapeError(op, `the shape of the 2D attnMask is ${fmtShape(attn.shape)}, but should be ${fmtShape([L, S])}`);
         masks.push(additiveMask(op, 'attnMask', attn, fdtype, false));
       } else if (attn.rank === 3) {
         if (attn.shape[0] !== N * H || attn.shape[1] !== L || attn.shape[2] !== S) {
-          throw new ShapeError(op, `the shape of the 3D attnMask is ${fmtShape(attn.shape)}, but should be [${N * H}, ${L}, ${S}] (batch·numHeads, L, S)`);
+          throw new ShapeError(op, `the shape of the 3D attnMask is ${fmtShape(attn.shape)}, but should be ${fmtShape([N * H, L, S])} (batch·numHeads, L, S)`);
         }
         masks.push(reshape(additiveMask(op, 'attnMask', attn, fdtype, false), [N, H, L, S]));
       } else {

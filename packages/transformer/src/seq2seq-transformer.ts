@@ -1,6 +1,6 @@
 import { ArgumentError, DTypeError, ShapeError, eq, fmtShape, select, tensor, tidy, type Generator, type Tensor } from '@webgrad/core-tensor';
 import { noGrad } from '@webgrad/autograd';
-import { Embedding, Linear, Module } from '@webgrad/nn';
+import { Embedding, Linear, Module, normal_ } from '@webgrad/nn';
 import { generateSquareSubsequentMask } from './attention-mask.js';
 import { SinusoidalPositionalEncoding } from './sinusoidal-positional-encoding.js';
 import { Transformer } from './transformer.js';
@@ -84,6 +84,10 @@ export class Seq2SeqTransformer extends Module<[Tensor, Tensor], Tensor> {
     this.options = { ...options, dModel, padIdx: options.padIdx ?? null };
     this.src_tok_emb = new Embedding(options.srcVocabSize, dModel);
     this.tgt_tok_emb = new Embedding(options.tgtVocabSize, dModel);
+    // N(0, 1/dModel), so the embeddings scaled by √dModel have unit variance, like the positional encodings
+    // (PyTorch's N(0, 1) scaled by √dModel would drown the positions the task depends on)
+    normal_(this.src_tok_emb.weight, 0, 1 / Math.sqrt(dModel));
+    normal_(this.tgt_tok_emb.weight, 0, 1 / Math.sqrt(dModel));
     this.positional_encoding = new SinusoidalPositionalEncoding(dModel, { maxLen: options.maxLen ?? 512, dropout, batchFirst: true, ...gen });
     this.transformer = new Transformer({
       dModel,

@@ -142,7 +142,7 @@ describe('KV cache', () => {
 });
 
 describe('GPT learns', () => {
-  it('memorises a repeating sequence in a few hundred steps (loss from ln V to near 0) and then continues it', async () => {
+  it('memorises a repeating sequence in 150 steps (loss from ln V to near 0) and then continues it', async () => {
     manualSeed(27);
     const model = new GPT({ vocabSize: 8, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 32 });
     const pattern = [0, 1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1];
@@ -151,6 +151,7 @@ describe('GPT learns', () => {
     let first = 0;
     let last = 0;
     for (let step = 0; step < 150; step++) {
+      if (step % 25 === 0) await new Promise((resolve) => setImmediate(resolve)); // keep the runner's worker responsive
       const starts = Array.from({ length: 8 }, (_, b) => (step * 7 + b * 13) % (stream.length - 17));
       const x = tensor(starts.map((s) => stream.slice(s, s + 16)), { dtype: 'int32' });
       const y = tensor(starts.map((s) => stream.slice(s + 1, s + 17)), { dtype: 'int32' });
@@ -171,5 +172,5 @@ describe('GPT learns', () => {
     model.eval();
     const [out] = await model.generate([[0, 1, 2, 3, 4, 5]], { maxNewTokens: 12, temperature: 0 });
     expect(out).toEqual(stream.slice(0, 18));
-  });
+  }, 240_000);
 });
