@@ -53,6 +53,14 @@ describe('gradcheck on convolution and pooling (built on unfold/fold + matmul)',
     check((t) => maxPool1d(t, 3, { stride: 2, padding: 1 }), [s]);
     check((t) => avgPool1d(t, 4, { stride: 3, ceilMode: true }), [s]);
   });
+  it('second order through conv2d, maxPool2d and avgPool2d', () => {
+    const w = randn([2, 4, 3, 3]);
+    const second = (f: (t: Tensor) => Tensor) => check((v) => enableGrad(() => grad((u: Tensor) => f(u).square().sum())(v)[0]!), [x]);
+    second((t) => conv2d(t, w, null, { stride: 2, padding: 1 }));
+    second((t) => maxPool2d(t, 2, { padding: 1 }));
+    second((t) => avgPool2d(t, 3, { stride: 2, ceilMode: true }));
+  });
+
   it('max pooling routes the gradient to the first maximum of each window', () => {
     const v = tensor([[[[1, 5, 5, 0]]]], { requiresGrad: true });
     backward(maxPool2d(v, [1, 2]).sum());
