@@ -49,6 +49,7 @@ export {
   type ELBOOptions,
   type ImportanceWeightedOptions,
 } from './vae.js';
+export { trainVAE, type TrainVAEOptions, type VAEEpochStats } from './train-vae.js';
 export { interpolateLatents } from './latent-interpolation.js';
 export {
   inverseCdfSample,
