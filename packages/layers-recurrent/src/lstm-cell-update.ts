@@ -16,6 +16,8 @@ import {
   sub,
   tanh,
   registerKernel,
+  wasmLstmCell,
+  wasmLstmCellBackward,
   type KernelTensor,
   type Tensor,
 } from '@webgrad/core-tensor';
@@ -87,6 +89,9 @@ function validate(gi: Tensor, gh: Tensor, c: Tensor): void {
 
 registerKernel('lstmCell', 'cpu', (inputs): KernelTensor[] => {
   const [gi, gh, c] = inputs as [KernelTensor, KernelTensor, KernelTensor];
+  // float32 on core-tensor's WebAssembly SIMD path: the same formula, two units per vector
+  const fast = wasmLstmCell(gi, gh, c);
+  if (fast !== null) return fast;
   const H = c.shape[c.shape.length - 1]!;
   const rows = H === 0 ? 0 : cpuData(c).length / H;
   const A = cpuData(gi);
@@ -122,6 +127,8 @@ registerKernel('lstmCell', 'cpu', (inputs): KernelTensor[] => {
  */
 registerKernel('lstmCellBackward', 'cpu', (inputs): KernelTensor[] => {
   const [dh, dcn, gi, gh, c] = inputs as [KernelTensor, KernelTensor, KernelTensor, KernelTensor, KernelTensor];
+  const fast = wasmLstmCellBackward(dh, dcn, gi, gh, c);
+  if (fast !== null) return fast;
   const H = c.shape[c.shape.length - 1]!;
   const rows = H === 0 ? 0 : cpuData(c).length / H;
   const DH = cpuData(dh);

@@ -24,6 +24,10 @@ export interface KernelExports {
   transposeF32(x: number, out: number, batch: number, rows: number, cols: number): void;
   /** out[o][i] = Σ_r x[o][r][i] over [outer, red, inner] float32, accumulated in f64. */
   sumMiddleF32(x: number, out: number, outer: number, red: number, inner: number): void;
+  /** One fused LSTM step over rows×H float32 units (see assembly/lstm-cell.ts). */
+  lstmCellF32(gi: number, gh: number, c: number, h: number, cn: number, rows: number, H: number): void;
+  /** The fused LSTM step's gradient (see assembly/lstm-cell.ts). */
+  lstmCellBackwardF32(dh: number, dcn: number, gi: number, gh: number, c: number, da: number, dc: number, rows: number, H: number): void;
   /** Floats of scratch one `sgemm` call needs. */
   sgemmScratchFloats(N: number, K: number): number;
 }

@@ -3,3 +3,4 @@
 export { sgemm, sgemmBatched, sgemmScratchFloats, transposeF32 } from './gemm';
 export { binaryF32, unaryF32 } from './elementwise';
 export { sumMiddleF32 } from './reduce';
+export { lstmCellF32, lstmCellBackwardF32 } from './lstm-cell';
