@@ -10,8 +10,8 @@ import { UniformLayout } from '../webgpu/uniform-layout.js';
  * slice of B are staged in workgroup memory (k-major, as vec4s), so a thread
  * reads 2 vec4s from shared memory per 16 multiply-adds. Transposed operands
  * only change how the tiles are loaded (the transpose is never
- * materialised); the K edge is zero-padded on load and the M, N edges masked
- * on store, so any M, N, K work. Batch index is the z workgroup; a batch length of 1 broadcasts
+ * materialised); the k loop of the last tile stops at K and the M, N edges
+ * are masked on store, so any M, N, K work. Batch index is the z workgroup; a batch length of 1 broadcasts
  * (batch stride 0). Small products use one thread per output instead.
  */
 const PARAMS = new UniformLayout([
@@ -38,30 +38,27 @@ function bIndex(tB: boolean, k: string, n: string): string {
  * WGSL loading one 64×16 tile of A into `As` (k-major: As[k·16 + m/4][m%4])
  * or a 16×64 tile of B into `Bs` (Bs[k·16 + n/4][n%4]): 256 threads load 4
  * elements each, 4 neighbours along whichever axis is contiguous in memory
- * (stored as one vec4 along the 64 axis, as 4 components along k). Only k is
- * bounds-checked (past K the tile must hold zeros); rows and columns past M
- * or N load whatever WebGPU's robust buffer access returns and only feed
- * outputs that are never stored. Everything is unrolled with constant
- * indices: dynamic indexing into vectors or arrays makes some compilers
- * (lavapipe's LLVM) spill to memory and take seconds to compile.
+ * (stored as one vec4 along the 64 axis, as 4 components along k). Nothing is
+ * bounds-checked: elements past M, N or K come from WebGPU's robust buffer
+ * access (some in-bounds value or 0) and only reach outputs that are never
+ * stored or k steps that are never summed (the k loop stops at K). Indices
+ * into vectors are constants: dynamic indexing makes some compilers spill to
+ * memory.
  */
 function loadTile(tile: 'As' | 'Bs', arr: 'a' | 'b', alongTile: boolean, origin: string, index: (i: string, k: string) => string, off: string): string {
   if (alongTile) {
     return `{
       let k = t / 16u;
       let q = t % 16u;
-      let gk = k0 + k;
-      let base = ${off} + ${index(`(${origin} + q * 4u)`, 'gk')};
-      let inK = gk < P.K;
-      ${tile}[k * 16u + q] = select(vec4<f32>(0.0), vec4<f32>(${arr}[base], ${arr}[base + 1u], ${arr}[base + 2u], ${arr}[base + 3u]), inK);
+      let base = ${off} + ${index(`(${origin} + q * 4u)`, '(k0 + k)')};
+      ${tile}[k * 16u + q] = vec4<f32>(${arr}[base], ${arr}[base + 1u], ${arr}[base + 2u], ${arr}[base + 3u]);
     }`;
   }
   return `{
       let i = t / 4u;
       let kb = (t % 4u) * 4u;
-      let gk = k0 + kb;
-      let base = ${off} + ${index(`(${origin} + i)`, 'gk')};
-      ${[0, 1, 2, 3].map((j) => `${tile}[(kb + ${j}u) * 16u + i / 4u][i % 4u] = select(0.0, ${arr}[base + ${j}u], gk + ${j}u < P.K);`).join('\n      ')}
+      let base = ${off} + ${index(`(${origin} + i)`, '(k0 + kb)')};
+      ${[0, 1, 2, 3].map((j) => `${tile}[(kb + ${j}u) * 16u + i / 4u][i % 4u] = ${arr}[base + ${j}u];`).join('\n      ')}
     }`;
 }
 
@@ -107,7 +104,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     ${loadTile('As', 'a', tA, 'row0', (m, k) => aIndex(tA, m, k), 'aOff')}
     ${loadTile('Bs', 'b', !tB, 'col0', (n, k) => bIndex(tB, k, n), 'bOff')}
     workgroupBarrier();
-    for (var k = 0u; k < ${TK}u; k = k + 1u) {
+    // the bound comes from a uniform, so the loop is not unrolled: unrolling it
+    // made lavapipe's shader compile take 5x longer and ran no faster
+    let kn = min(${TK}u, P.K - k0);
+    for (var k = 0u; k < kn; k = k + 1u) {
       let av = As[k * 16u + lid.y];
       let bv = Bs[k * 16u + lid.x];
       acc0 = acc0 + av.x * bv;
