@@ -42,7 +42,7 @@ export {
   type RecurrentJacobianOptions,
   type RecurrentJacobians,
 } from './gradient-flow.js';
-export { orthogonalRecurrentInit_, identityRecurrentInit_, type OrthogonalInitOptions, type IdentityInitOptions } from './recurrent-init.js';
+export { orthogonalRecurrentInit_, identityRecurrentInit_, forgetGateBiasInit_, type OrthogonalInitOptions, type IdentityInitOptions } from './recurrent-init.js';
 export {
   tbpttWindows,
   detachState,

@@ -1,4 +1,4 @@
-import { ArgumentError, concat, zeros } from '@webgrad/core-tensor';
+import { ArgumentError, concat, fromTypedArray, zeros } from '@webgrad/core-tensor';
 import { noGrad } from '@webgrad/autograd';
 import { eye_, normal_, orthogonal_, zeros_, type Parameter } from '@webgrad/nn';
 import { gateCount } from './recurrent-step.js';
@@ -78,3 +78,29 @@ function recurrentWeights(module: RNNBase | RNNCellBase): Parameter[] {
   return ws.map(([, p]) => p);
 }
 
+
+/**
+ * Sets the LSTM forget-gate bias so that b_if + b_hf = `value` (default 1;
+ * Gers et al. 2000, Jozefowicz et al. 2015): f = σ(… + 1) ≈ 0.73 at the
+ * start, so the cell state c_t = f ⊙ c_{t−1} + i ⊙ g carries information
+ * (and gradient, ∂c_t/∂c_{t−1} = diag(f)) across many steps from the first
+ * update instead of forgetting half of it at every step.
+ *
+ * @example
+ * ```ts
+ * const lstm = forgetGateBiasInit_(new LSTM(2, 64), 1);
+ * ```
+ */
+export function forgetGateBiasInit_<M extends RNNBase | RNNCellBase>(module: M, value = 1): M {
+  if (module.mode !== 'LSTM') throw new ArgumentError('forgetGateBiasInit_', `only an LSTM has a forget gate, got ${module.mode}`);
+  noGrad(() => {
+    for (const [name, p] of module.namedParameters()) {
+      if (!name.startsWith('bias_')) continue;
+      const H = p.shape[0]! / 4;
+      const v = Float64Array.from(p.to('cpu').dataSync());
+      v.fill(name.startsWith('bias_ih') ? value : 0, H, 2 * H);
+      p.assign_(fromTypedArray(v, p.shape, { dtype: p.dtype, backend: p.backend.name }));
+    }
+  });
+  return module;
+}

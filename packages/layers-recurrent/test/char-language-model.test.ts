@@ -4,6 +4,7 @@ import { noGrad } from '@webgrad/autograd';
 import { Adam } from '@webgrad/optim';
 import { CharTokenizer, lmStreamBatches } from '@webgrad/data';
 import { CharGRU, CharLSTM, sampleToken, samplingDistribution, type CharLMState } from '@webgrad/layers-recurrent';
+import { yieldToEventLoop } from './event-loop.js';
 
 describe('sampling the next token', () => {
   const logits = [2, 1, 0, -1];
@@ -57,7 +58,7 @@ describe('character language models', () => {
     });
   });
 
-  it('CharLSTM learns a small text by stateful truncated BPTT, and evaluate reports loss, perplexity = e^loss and bits', () => {
+  it('CharLSTM learns a small text by stateful truncated BPTT, and evaluate reports loss, perplexity = e^loss and bits', async () => {
     manualSeed(51);
     const tok = CharTokenizer.fromText(text);
     const ids = tok.encode(text);
@@ -67,6 +68,7 @@ describe('character language models', () => {
     const opt = new Adam(model.parameters(), { lr: 0.02 });
     for (let epoch = 0; epoch < 6; epoch++) {
       let state: CharLMState | null = null;
+      await yieldToEventLoop();
       for (const { inputs, targets } of lmStreamBatches(ids, { seqLen: 24, batchSize: 4 })) {
         ({ state } = model.trainStep(inputs, targets, opt, { state, maxGradNorm: 1 }));
       }

@@ -5,6 +5,7 @@ import { crossEntropy } from '@webgrad/nn';
 import { Adam } from '@webgrad/optim';
 import { DIGIT_SEQ_VOCAB, digitSeq2Seq } from '@webgrad/data';
 import { BahdanauAttention, LuongAttention, Seq2Seq, type Seq2SeqAttention } from '@webgrad/layers-recurrent';
+import { yieldToEventLoop } from './event-loop.js';
 import { expectClose } from './expect-close.js';
 
 const { pad, bos, eos, size: V } = DIGIT_SEQ_VOCAB;
@@ -22,7 +23,7 @@ function exactMatch(model: Seq2Seq, data: ReturnType<typeof digitSeq2Seq>): numb
 }
 
 /** Reversal of digit strings of length 3..6: trains with Adam and returns held-out greedy exact-match accuracy. */
-function trainReversal(attention: Seq2SeqAttention, steps: number, teacherForcingRatio = 1): { model: Seq2Seq; accuracy: number; test: ReturnType<typeof digitSeq2Seq> } {
+async function trainReversal(attention: Seq2SeqAttention, steps: number, teacherForcingRatio = 1): Promise<{ model: Seq2Seq; accuracy: number; test: ReturnType<typeof digitSeq2Seq> }> {
   manualSeed(40);
   const train = digitSeq2Seq({ numSequences: 2000, task: 'reverse', minLength: 3, maxLength: MAX_LEN, seed: 0 });
   const test = digitSeq2Seq({ numSequences: 200, task: 'reverse', minLength: 3, maxLength: MAX_LEN, seed: 1 });
@@ -31,6 +32,7 @@ function trainReversal(attention: Seq2SeqAttention, steps: number, teacherForcin
   const gen = new Generator();
   gen.manualSeed(1);
   for (let step = 0; step < steps; step++) {
+    if (step % 10 === 0) await yieldToEventLoop();
     tidy(() => {
       const idx = narrow(randperm(2000), 0, 0, 32);
       const src = indexSelect(train.source, 0, idx);
@@ -46,9 +48,9 @@ function trainReversal(attention: Seq2SeqAttention, steps: number, teacherForcin
   return { model, accuracy: exactMatch(model, test), test };
 }
 
-describe('seq2seq with attention learns to reverse digit strings', () => {
-  it('Bahdanau (additive) attention: ≥ 90% exact match on held-out strings; beam search finds the reversal', () => {
-    const { model, accuracy, test } = trainReversal('bahdanau', 150);
+describe('seq2seq with attention learns to reverse digit strings', { timeout: 300_000 }, () => {
+  it('Bahdanau (additive) attention: ≥ 90% exact match on held-out strings; beam search finds the reversal', async () => {
+    const { model, accuracy, test } = await trainReversal('bahdanau', 150);
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
     const rows = test.source.arraySync() as number[][];
     for (let i = 0; i < 5; i++) {
@@ -68,8 +70,8 @@ describe('seq2seq with attention learns to reverse digit strings', () => {
     }
   });
 
-  it('Luong (multiplicative) attention with input feeding, trained with teacher forcing ratio 0.75', () => {
-    const { accuracy } = trainReversal('luong', 150, 0.75);
+  it('Luong (multiplicative) attention with input feeding, trained with teacher forcing ratio 0.75', async () => {
+    const { accuracy } = await trainReversal('luong', 150, 0.75);
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
   });
 });
