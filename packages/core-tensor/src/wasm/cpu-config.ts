@@ -94,9 +94,16 @@ export async function configureCpu(options: CpuOptions = {}): Promise<CpuStatus>
     throw new ArgumentError('configureCpu', `path must be 'auto', 'wasm-simd' or 'typescript', got '${String(options.path)}'`);
   }
   if (options.threads !== undefined) parseThreads(options.threads, 'threads');
+  const previous = [requestedPath, requestedThreads] as const;
   requestedPath = options.path ?? 'auto';
   requestedThreads = options.threads ?? null;
-  active = resolve();
+  try {
+    active = resolve();
+  } catch (e) {
+    // a refused configuration leaves the previous one in force
+    [requestedPath, requestedThreads] = previous;
+    throw e;
+  }
   const pool = active.path === 'wasm-simd' ? getWasmRuntime()?.pool : null;
   if (pool) await pool.whenReady();
   return cpuStatus();
