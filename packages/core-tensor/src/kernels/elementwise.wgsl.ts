@@ -6,7 +6,6 @@ import { linearGroups, linearMain, registerGpuKernel, wgslType } from '../webgpu
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { mergeBroadcastAxes, stridedOffsetsWgsl } from '../webgpu/strided-layout.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
-import { WGSL_PRELUDE } from '../webgpu/wgsl-prelude.js';
 
 // WebGPU kernels generated from the elementwise table: each entry's `wgsl`
 // (or `wgslInt` for integer and bool inputs) formula becomes the body of a
@@ -31,8 +30,12 @@ const STRIDED_PARAMS = new UniformLayout([
   ['s2', 'dims'],
 ]);
 
-/** How a kernel reads its inputs: same shape, one side a single element, or general broadcasting. */
-type Mode = 'same' | 'xscalar' | 'yscalar' | 'broadcast';
+/**
+ * How a kernel reads its inputs: `flat` when each input has the output's
+ * shape or a single element (element i·s with s = 1 or 0 from the uniforms),
+ * else general broadcasting over merged axes.
+ */
+type Mode = 'flat' | 'broadcast';
 
 function storeExpr(expr: string, output: 'same' | 'bool'): string {
   return output === 'bool' ? `select(0, 1, ${expr})` : expr;
@@ -54,7 +57,6 @@ function unaryProgram(def: UnaryOpDef, dtype: DType): GpuProgram {
     inputs: 1,
     outputs: 1,
     source: () =>
-      WGSL_PRELUDE +
       bindingDecls([t], [out], UNARY_PARAMS.wgsl) +
       linearMain(`
   if (i >= P.n) { return; }
@@ -83,11 +85,8 @@ for (const def of UNARY_OPS) {
   });
 }
 
-function inputRead(mode: Mode, which: 0 | 1): string {
-  if (mode === 'same') return `in${which}[i]`;
-  if ((mode === 'xscalar' && which === 0) || (mode === 'yscalar' && which === 1)) return `in${which}[0]`;
-  if (mode === 'broadcast') return `in${which}[o${which}]`;
-  return `in${which}[i]`;
+function inputRead(mode: Mode, which: 0 | 1 | 2): string {
+  return mode === 'flat' ? `in${which}[i * P.s${which}[0].x]` : `in${which}[o${which}]`;
 }
 
 function binaryProgram(def: BinaryOpDef, dtype: DType, mode: Mode): GpuProgram {
@@ -98,7 +97,6 @@ function binaryProgram(def: BinaryOpDef, dtype: DType, mode: Mode): GpuProgram {
     inputs: 2,
     outputs: 1,
     source: () =>
-      WGSL_PRELUDE +
       bindingDecls([t, t], [out], STRIDED_PARAMS.wgsl) +
       linearMain(`
   if (i >= P.n) { return; }
@@ -112,11 +110,9 @@ function binaryProgram(def: BinaryOpDef, dtype: DType, mode: Mode): GpuProgram {
 /** Uniforms and mode for reading `inputs` broadcast to `shape`. */
 function broadcastParams(shape: Shape, inputs: readonly KernelTensor[]): { mode: Mode; uniforms: ArrayBuffer } {
   const n = sizeOf(shape);
-  let mode: Mode = 'broadcast';
-  if (inputs.every((t) => shapesEqual(t.shape, shape))) mode = 'same';
-  else if (inputs.length === 2 && sizeOf(inputs[0]!.shape) === 1 && shapesEqual(inputs[1]!.shape, shape)) mode = 'xscalar';
-  else if (inputs.length === 2 && sizeOf(inputs[1]!.shape) === 1 && shapesEqual(inputs[0]!.shape, shape)) mode = 'yscalar';
-  const { dims, strides } = mode === 'broadcast' ? mergeBroadcastAxes(shape, inputs.map((t) => t.shape)) : { dims: [n], strides: [[1], [1], [1]] };
+  const flat = inputs.every((t) => shapesEqual(t.shape, shape) || sizeOf(t.shape) === 1);
+  const mode: Mode = flat ? 'flat' : 'broadcast';
+  const { dims, strides } = flat ? { dims: [n], strides: inputs.map((t) => [sizeOf(t.shape) === 1 && n !== 1 ? 0 : 1]) } : mergeBroadcastAxes(shape, inputs.map((t) => t.shape));
   const uniforms = STRIDED_PARAMS.pack({ n, rank: dims.length, shape: dims, s0: strides[0] ?? [], s1: strides[1] ?? [], s2: strides[2] ?? [] });
   return { mode, uniforms };
 }
@@ -132,18 +128,18 @@ for (const def of BINARY_OPS) {
   });
 }
 
-function whereProgram(dtype: DType, broadcast: boolean): GpuProgram {
+function whereProgram(dtype: DType, mode: Mode): GpuProgram {
   const t = wgslType(dtype);
   return {
-    key: `where/${dtype}/${broadcast}`,
+    key: `where/${dtype}/${mode}`,
     inputs: 3,
     outputs: 1,
     source: () =>
       bindingDecls(['i32', t, t], [t], STRIDED_PARAMS.wgsl) +
       linearMain(`
   if (i >= P.n) { return; }
-  ${broadcast ? stridedOffsetsWgsl(3) : 'let o0 = i; let o1 = i; let o2 = i;'}
-  out0[i] = select(in2[o2], in1[o1], in0[o0] != 0);`),
+  ${mode === 'broadcast' ? stridedOffsetsWgsl(3) : ''}
+  out0[i] = select(${inputRead(mode, 2)}, ${inputRead(mode, 1)}, ${inputRead(mode, 0)} != 0);`),
   };
 }
 
@@ -152,7 +148,7 @@ registerGpuKernel('where', (inputs, _attrs, be) => {
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
   const out = be.output('where', shape, x.dtype);
   const { mode, uniforms } = broadcastParams(shape, inputs);
-  be.dispatch(whereProgram(x.dtype, mode !== 'same'), inputs, [out], uniforms, linearGroups(sizeOf(shape)));
+  be.dispatch(whereProgram(x.dtype, mode), inputs, [out], uniforms, linearGroups(sizeOf(shape)));
   return [out];
 });
 
@@ -172,7 +168,6 @@ registerGpuKernel('cast', (inputs, attrs, be) => {
     inputs: 1,
     outputs: 1,
     source: () =>
-      WGSL_PRELUDE +
       bindingDecls([wgslType(x.dtype)], [wgslType(to)], UNARY_PARAMS.wgsl) +
       linearMain(`
   if (i >= P.n) { return; }

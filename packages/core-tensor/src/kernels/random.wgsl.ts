@@ -3,7 +3,6 @@ import { sizeOf } from '../shape.js';
 import { linearGroups, linearMain, registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
-import { WGSL_PRELUDE } from '../webgpu/wgsl-prelude.js';
 
 // Philox4x32-10 on the GPU, word for word the CPU's `philox.ts`: thread t
 // encrypts counter block `offset + t` under the seed and writes elements
@@ -105,7 +104,7 @@ function program(kind: 'uniform' | 'normal', dtype: DType): GpuProgram {
     source: () =>
       bindingDecls([], [t], PARAMS.wgsl) +
       PHILOX_WGSL +
-      (kind === 'normal' ? WGSL_PRELUDE + NORMAL_WGSL : '') +
+      (kind === 'normal' ? NORMAL_WGSL : '') +
       linearMain(`
   if (i * 4u >= P.n) { return; }
   let w = block(i);

@@ -6,7 +6,6 @@ import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { stridedRead } from '../webgpu/strided-copy.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 import type { WebGpuBackend } from '../webgpu/webgpu-backend.js';
-import { WGSL_PRELUDE } from '../webgpu/wgsl-prelude.js';
 import { reducedShape } from './reduce.js';
 
 // Reductions see the input as [outer, red, inner] (reduced axes that are not
@@ -75,7 +74,6 @@ function columnProgram(kind: Kind, dtype: DType): GpuProgram {
     inputs: 1,
     outputs: 1,
     source: () =>
-      WGSL_PRELUDE +
       bindingDecls([t], [arg ? 'i32' : t], PARAMS.wgsl) +
       combineWgsl(kind, t) +
       linearMain(`
@@ -114,7 +112,6 @@ function treeProgram(kind: Kind, dtype: DType, pairs: boolean): GpuProgram {
     inputs: pairs ? 2 : 1,
     outputs: arg ? 2 : 1,
     source: () =>
-      WGSL_PRELUDE +
       bindingDecls(pairs ? [t, 'i32'] : [t], arg ? [t, 'i32'] : [t], PARAMS.wgsl) +
       combineWgsl(kind, t) +
       `

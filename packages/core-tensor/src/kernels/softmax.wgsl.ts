@@ -4,7 +4,6 @@ import { linearGroups, linearMain, registerGpuKernel } from '../webgpu/gpu-kerne
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 import type { WebGpuBackend } from '../webgpu/webgpu-backend.js';
-import { WGSL_PRELUDE } from '../webgpu/wgsl-prelude.js';
 
 // softmax and logSoftmax as one fused kernel per row: max, sum of exp(x - max)
 // and the outputs in one dispatch. Long contiguous rows get a workgroup each
@@ -37,7 +36,6 @@ function columnProgram(log: boolean): GpuProgram {
     inputs: 1,
     outputs: 1,
     source: () =>
-      WGSL_PRELUDE +
       bindingDecls(['f32'], ['f32'], PARAMS.wgsl) +
       ROW_MAX +
       linearMain(`
@@ -60,7 +58,6 @@ function rowProgram(log: boolean): GpuProgram {
     inputs: 1,
     outputs: 1,
     source: () =>
-      WGSL_PRELUDE +
       bindingDecls(['f32'], ['f32'], PARAMS.wgsl) +
       ROW_MAX +
       `

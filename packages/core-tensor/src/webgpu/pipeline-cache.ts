@@ -1,3 +1,5 @@
+import { withPrelude } from './wgsl-prelude.js';
+
 /**
  * A compute program: WGSL source plus its binding counts. The key names the
  * shader variant (op, dtypes, tile config) and never a shape: shapes travel in
@@ -6,7 +8,10 @@
 export interface GpuProgram {
   /** Cache key: one pipeline per key. */
   readonly key: string;
-  /** Builds the WGSL source (called once, on the first dispatch of the key). */
+  /**
+   * Builds the WGSL source (called once, on the first dispatch of the key).
+   * It may call the prelude's `webgrad_*` functions: the ones it uses are added.
+   */
   readonly source: () => string;
   /** Read-only storage bindings (0..inputs-1). */
   readonly inputs: number;
@@ -38,7 +43,7 @@ export class PipelineCache {
     let hit = this.pipelines.get(program.key);
     if (hit === undefined) {
       const bindGroupLayout = this.layout(program.inputs, program.outputs, program.checksIndices === true);
-      const module = this.device.createShaderModule({ code: program.source(), label: program.key });
+      const module = this.device.createShaderModule({ code: withPrelude(program.source()), label: program.key });
       const pipeline = this.device.createComputePipeline({
         label: program.key,
         layout: this.device.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] }),

@@ -186,3 +186,44 @@ fn webgrad_f32_to_i32(x: f32) -> i32 {
   return bitcast<i32>(u32(m));
 }
 `;
+
+interface PreludeChunk {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** The prelude cut into its declarations (each with the comment above it). */
+const CHUNKS: readonly PreludeChunk[] = (() => {
+  const out: PreludeChunk[] = [];
+  let pending = '';
+  for (const block of WGSL_PRELUDE.split(/\n(?=\/\/|fn |var<private> )/)) {
+    const m = /^(?:fn|var<private>) (webgrad_\w+)/.exec(block);
+    if (m === null) {
+      pending += `${block}\n`;
+      continue;
+    }
+    out.push({ name: m[1]!, text: `${pending}${block}\n` });
+    pending = '';
+  }
+  return out;
+})();
+
+/**
+ * `source` with the prelude declarations it uses (directly or through other
+ * prelude functions) in front. Shaders carry only what they call: every
+ * function in a module is compiled, and software adapters compile slowly.
+ */
+export function withPrelude(source: string): string {
+  const needed = new Set<string>();
+  const visit = (text: string): void => {
+    for (const [name] of text.matchAll(/webgrad_\w+/g)) {
+      if (needed.has(name)) continue;
+      const chunk = CHUNKS.find((c) => c.name === name);
+      if (chunk === undefined) continue;
+      needed.add(name);
+      visit(chunk.text.replace(new RegExp(`^(?:fn|var<private>) ${name}\\b`, 'm'), ''));
+    }
+  };
+  visit(source);
+  return CHUNKS.filter((c) => needed.has(c.name)).map((c) => c.text).join('') + source;
+}
