@@ -63,7 +63,8 @@ registerKernel('permute', 'cpu', (inputs, attrs): KernelTensor[] => {
     const rank = perm.length;
     const rows = x.shape[rank - 2]!;
     const cols = x.shape[rank - 1]!;
-    return [runWasmUnary(x, perm.map((p) => x.shape[p]!), size, (k, xp, out) => k.transposeF32(xp, out, size / (rows * cols), rows, cols))];
+    const fast = runWasmUnary(x, perm.map((p) => x.shape[p]!), size, (k, xp, out) => k.transposeF32(xp, out, size / (rows * cols), rows, cols));
+    if (fast !== null) return [fast];
   }
   const { out, data } = cpuAlloc(
     perm.map((p) => x.shape[p]!),

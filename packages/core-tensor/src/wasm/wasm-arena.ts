@@ -1,4 +1,5 @@
 import type { WasmHeap } from './wasm-heap.js';
+import { ScratchExhausted } from './wasm-operands.js';
 
 /**
  * Scratch space for one kernel call, taken from the heap and given back by
@@ -10,11 +11,11 @@ export class WasmArena {
 
   constructor(readonly heap: WasmHeap) {}
 
-  /** Reserves `floats` 4-byte elements; returns the byte address (throws when the heap is exhausted). */
+  /** Reserves `floats` 4-byte elements; returns the byte address (throws ScratchExhausted at the heap's limit). */
   reserve(floats: number): number {
     const bytes = Math.max(floats * 4, 4);
     const ptr = this.heap.alloc(bytes);
-    if (ptr < 0) throw new RangeError(`webgrad wasm: cannot reserve ${bytes} bytes of kernel scratch`);
+    if (ptr < 0) throw new ScratchExhausted(`webgrad wasm: cannot reserve ${bytes} bytes of kernel scratch`);
     this.blocks.push(ptr, bytes);
     return ptr;
   }

@@ -2,8 +2,7 @@ import type { KernelTensor } from '../backend.js';
 import { forEachBroadcastRow } from '../kernels/strided-loop.js';
 import type { Shape } from '../shape.js';
 import { activeCpuPath } from './cpu-config.js';
-import { inputPtr, outputFor } from './wasm-operands.js';
-import { getWasmRuntime } from './wasm-runtime.js';
+import { wasmCall } from './wasm-operands.js';
 import { runWasmUnary } from './wasm-unary-call.js';
 
 /** Binary table ops with a WebAssembly kernel, in the op-code order of assembly/elementwise.ts. */
@@ -36,19 +35,16 @@ export function wasmBinary(op: string, x: KernelTensor, y: KernelTensor, shape: 
     forEachBroadcastRow(shape, [x.shape, y.shape], () => void rows++);
     if (size / rows < MIN_ROW) return null;
   }
-  const rt = getWasmRuntime()!;
-  try {
-    const xp = inputPtr(rt, x);
-    const yp = inputPtr(rt, y);
-    const out = outputFor(rt, shape, size);
-    const k = rt.kernels;
+  return wasmCall((call) => {
+    const xp = call.input(x);
+    const yp = call.input(y);
+    const out = call.output(shape, size);
+    const k = call.kernels;
     if (sameShape) k.binaryF32(code, xp, yp, out.ptr, size, 1, 1);
     else forEachBroadcastRow(shape, [x.shape, y.shape], (o, offs, n, st) => k.binaryF32(code, xp + 4 * offs[0]!, yp + 4 * offs[1]!, out.ptr + 4 * o, n, st[0]!, st[1]!));
     out.finish();
     return out.out;
-  } finally {
-    rt.arena.release();
-  }
+  });
 }
 
 /** A float32 unary table op on the WebAssembly kernel; null when the TypeScript kernel should run. */

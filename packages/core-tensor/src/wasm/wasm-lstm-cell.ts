@@ -1,8 +1,7 @@
 import type { KernelTensor } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { wasmUsable } from './wasm-elementwise.js';
-import { inputPtr, outputFor } from './wasm-operands.js';
-import { getWasmRuntime } from './wasm-runtime.js';
+import { wasmCall } from './wasm-operands.js';
 
 function applies(c: KernelTensor, H: number): boolean {
   return c.dtype === 'float32' && H % 2 === 0 && H > 0 && wasmUsable(sizeOf(c.shape) * 4);
@@ -26,18 +25,15 @@ export function wasmLstmCell(gi: KernelTensor, gh: KernelTensor, c: KernelTensor
   const H = c.shape[c.shape.length - 1] ?? 0;
   if (!applies(c, H) || gi.dtype !== 'float32' || gh.dtype !== 'float32') return null;
   const n = sizeOf(c.shape);
-  const rt = getWasmRuntime()!;
-  try {
-    const [a, b, cp] = [inputPtr(rt, gi), inputPtr(rt, gh), inputPtr(rt, c)];
-    const h = outputFor(rt, c.shape, n);
-    const cn = outputFor(rt, c.shape, n);
-    rt.kernels.lstmCellF32(a, b, cp, h.ptr, cn.ptr, n / H, H);
+  return wasmCall((call) => {
+    const [a, b, cp] = [call.input(gi), call.input(gh), call.input(c)];
+    const h = call.output(c.shape, n);
+    const cn = call.output(c.shape, n);
+    call.kernels.lstmCellF32(a, b, cp, h.ptr, cn.ptr, n / H, H);
     h.finish();
     cn.finish();
     return [h.out, cn.out];
-  } finally {
-    rt.arena.release();
-  }
+  });
 }
 
 /**
@@ -56,16 +52,13 @@ export function wasmLstmCellBackward(dh: KernelTensor, dcn: KernelTensor, gi: Ke
   const H = c.shape[c.shape.length - 1] ?? 0;
   if (!applies(c, H) || [dh, dcn, gi, gh].some((t) => t.dtype !== 'float32')) return null;
   const n = sizeOf(c.shape);
-  const rt = getWasmRuntime()!;
-  try {
-    const [pdh, pdc, a, b, cp] = [inputPtr(rt, dh), inputPtr(rt, dcn), inputPtr(rt, gi), inputPtr(rt, gh), inputPtr(rt, c)];
-    const da = outputFor(rt, gi.shape, 4 * n);
-    const dc = outputFor(rt, c.shape, n);
-    rt.kernels.lstmCellBackwardF32(pdh, pdc, a, b, cp, da.ptr, dc.ptr, n / H, H);
+  return wasmCall((call) => {
+    const [pdh, pdc, a, b, cp] = [dh, dcn, gi, gh, c].map((t) => call.input(t)) as [number, number, number, number, number];
+    const da = call.output(gi.shape, 4 * n);
+    const dc = call.output(c.shape, n);
+    call.kernels.lstmCellBackwardF32(pdh, pdc, a, b, cp, da.ptr, dc.ptr, n / H, H);
     da.finish();
     dc.finish();
     return [da.out, dc.out];
-  } finally {
-    rt.arena.release();
-  }
+  });
 }

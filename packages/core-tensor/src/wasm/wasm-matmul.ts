@@ -1,8 +1,7 @@
 import type { KernelTensor } from '../backend.js';
 import { activeCpuPath } from './cpu-config.js';
 import type { KernelExports } from './wasm-module.js';
-import { inputPtr, outputFor } from './wasm-operands.js';
-import { getWasmRuntime } from './wasm-runtime.js';
+import { wasmCall } from './wasm-operands.js';
 import { WORKER_JOBS } from './wasm-thread-pool.js';
 
 type SgemmBatchedArgs = Parameters<KernelExports['sgemmBatched']>;
@@ -36,12 +35,11 @@ export function wasmMatmul(
   if (macs < WASM_MATMUL_MIN_MACS) return null;
   const cfg = activeCpuPath();
   if (cfg.path !== 'wasm-simd') return null;
-  const rt = getWasmRuntime()!;
-  const { arena, kernels } = rt;
-  try {
-    const a = inputPtr(rt, at);
-    const b = inputPtr(rt, bt);
-    const c = outputFor(rt, [batch, M, N], batch * M * N);
+  return wasmCall((call) => {
+    const { rt, kernels } = call;
+    const a = call.input(at);
+    const b = call.input(bt);
+    const c = call.output([batch, M, N], batch * M * N);
     const scratchFloats = kernels.sgemmScratchFloats(N, K);
     const strideA = batchA === 1 ? 0 : M * K;
     const strideB = batchB === 1 ? 0 : K * N;
@@ -50,7 +48,7 @@ export function wasmMatmul(
     const rsB = transposeB ? 1 : N;
     const csB = transposeB ? K : 1;
     const job = (rowStart: number, rowEnd: number): SgemmBatchedArgs => [
-      batch, strideA, strideB, M * N, M, N, K, a, rsA, csA, b, rsB, csB, c.ptr, N, rowStart, rowEnd, arena.reserve(scratchFloats),
+      batch, strideA, strideB, M * N, M, N, K, a, rsA, csA, b, rsB, csB, c.ptr, N, rowStart, rowEnd, call.reserve(scratchFloats),
     ];
     const helpers = cfg.threads > 1 && macs >= THREAD_MATMUL_MIN_MACS && rt.pool ? Math.min(rt.pool.readyHelpers(), cfg.threads - 1) : 0;
     const parts = Math.min(helpers + 1, Math.floor(M / MR));
@@ -68,7 +66,5 @@ export function wasmMatmul(
     }
     c.finish();
     return c.out;
-  } finally {
-    arena.release();
-  }
+  });
 }

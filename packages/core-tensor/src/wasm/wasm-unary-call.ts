@@ -1,24 +1,20 @@
 import type { KernelTensor } from '../backend.js';
 import type { Shape } from '../shape.js';
 import type { KernelExports } from './wasm-module.js';
-import { inputPtr, outputFor } from './wasm-operands.js';
-import { getWasmRuntime } from './wasm-runtime.js';
+import { wasmCall } from './wasm-operands.js';
 
 /**
- * Runs a one-input float32 WebAssembly kernel: places `x` (in place when it
- * already lives in the kernels' memory), allocates the output of `outShape`,
- * calls `run(kernels, xPtr, outPtr)`, and returns the output. Callers decide
- * beforehand that the WebAssembly path applies (`wasmUsable`).
+ * Runs a one-input float32 WebAssembly kernel: places `x`, allocates the
+ * output of `outShape`, calls `run(kernels, xPtr, outPtr)`. Null when the
+ * heap is exhausted (run the TypeScript kernel). Callers decide beforehand
+ * that the WebAssembly path applies (`wasmUsable`).
  */
-export function runWasmUnary(x: KernelTensor, outShape: Shape, outSize: number, run: (k: KernelExports, x: number, out: number) => void): KernelTensor {
-  const rt = getWasmRuntime()!;
-  try {
-    const xp = inputPtr(rt, x);
-    const out = outputFor(rt, outShape, outSize);
-    run(rt.kernels, xp, out.ptr);
+export function runWasmUnary(x: KernelTensor, outShape: Shape, outSize: number, run: (k: KernelExports, x: number, out: number) => void): KernelTensor | null {
+  return wasmCall((call) => {
+    const xp = call.input(x);
+    const out = call.output(outShape, outSize);
+    run(call.kernels, xp, out.ptr);
     out.finish();
     return out.out;
-  } finally {
-    rt.arena.release();
-  }
+  });
 }

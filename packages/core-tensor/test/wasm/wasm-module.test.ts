@@ -70,3 +70,30 @@ describe('the kernels’ heap', () => {
     expect(heap.memory.buffer.byteLength).toBeLessThanOrEqual(1 << 22);
   });
 });
+
+describe('when the kernels’ heap is exhausted', () => {
+  it('a kernel call frees what it allocated and the TypeScript kernel runs instead', async () => {
+    const { getWasmRuntime } = await import('../../src/wasm/wasm-runtime.js');
+    const { ScratchExhausted } = await import('../../src/wasm/wasm-operands.js');
+    const { matmul, randn } = await import('../../src/index.js');
+    await configureCpu({ path: 'wasm-simd', threads: 1 });
+    const a = randn([30, 40]);
+    const b = randn([40, 50]);
+    const rt = getWasmRuntime()!;
+    const live = rt.heap.liveBytes;
+    const original = rt.arena.reserve.bind(rt.arena);
+    rt.arena.reserve = () => {
+      throw new ScratchExhausted('test: heap at its limit');
+    };
+    let c;
+    try {
+      c = matmul(a, b);
+    } finally {
+      rt.arena.reserve = original;
+    }
+    // only the result's own storage is new (the TypeScript kernel's output); the wasm output was given back
+    expect(rt.heap.liveBytes - live).toBe(sizeClass(30 * 50 * 4));
+    await configureCpu({ path: 'typescript' });
+    expect([...c.dataSync()]).toEqual([...matmul(a, b).dataSync()]);
+  });
+});
