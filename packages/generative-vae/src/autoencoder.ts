@@ -2,7 +2,12 @@ import { type Tensor } from '@webgrad/core-tensor';
 import { noGrad } from '@webgrad/autograd';
 import { Module, type TensorModule } from '@webgrad/nn';
 import { convDecoder, convEncoder } from './conv-stack.js';
-import { checkLikelihood, likelihoodMean, reconstructionLoss, type Likelihood } from './likelihood.js';
+import {
+  checkLikelihood,
+  likelihoodMean,
+  reconstructionLoss,
+  type Likelihood,
+} from './likelihood.js';
 import { mlpStack, type Activation } from './mlp-stack.js';
 import { runTrainStep, type StepOptimizer } from './train-step.js';
 
@@ -81,7 +86,11 @@ export class Autoencoder extends Module<[Tensor], Tensor> {
 
   /** A convolutional autoencoder for [N, C, H, W] images (`convEncoder` / `convDecoder`). */
   static conv(options: ConvAutoencoderOptions): Autoencoder {
-    const stack = { imageShape: options.imageShape, channels: options.channels ?? [16, 32], activation: options.activation };
+    const stack = {
+      imageShape: options.imageShape,
+      channels: options.channels ?? [16, 32],
+      activation: options.activation,
+    };
     return new Autoencoder(
       convEncoder({ ...stack, features: options.codeSize }),
       convDecoder({ ...stack, features: options.codeSize }),
@@ -122,7 +131,10 @@ export class Autoencoder extends Module<[Tensor], Tensor> {
 }
 
 /** The encoder and decoder stacks of an MLP autoencoder. */
-export function mlpAutoencoderStacks(options: MlpAutoencoderOptions): { encoder: TensorModule; decoder: TensorModule } {
+export function mlpAutoencoderStacks(options: MlpAutoencoderOptions): {
+  encoder: TensorModule;
+  decoder: TensorModule;
+} {
   const hidden = options.hiddenSizes ?? [128];
   const encoder = mlpStack([options.inputSize, ...hidden, options.codeSize], {
     activation: options.activation,

@@ -1,5 +1,13 @@
 import { ArgumentError } from '@webgrad/core-tensor';
-import { Conv2d, ConvTranspose2d, Flatten, Linear, Sequential, Unflatten, type TensorModule } from '@webgrad/nn';
+import {
+  Conv2d,
+  ConvTranspose2d,
+  Flatten,
+  Linear,
+  Sequential,
+  Unflatten,
+  type TensorModule,
+} from '@webgrad/nn';
 import { activationModule, type Activation } from './mlp-stack.js';
 
 /** Options of `convEncoder` and `convDecoder`. */
@@ -64,21 +72,36 @@ export function convDecoder(options: ConvStackOptions): Sequential {
   ];
   for (let s = stages - 1; s >= 0; s--) {
     const out = s > 0 ? channels[s - 1]! : channels[0]!;
-    layers.push(new ConvTranspose2d(channels[s]!, out, 4, { stride: 2, padding: 1 }), activationModule(act));
+    layers.push(
+      new ConvTranspose2d(channels[s]!, out, 4, { stride: 2, padding: 1 }),
+      activationModule(act),
+    );
   }
   layers.push(new Conv2d(channels[0]!, c, 3, { padding: 1 }));
   return new Sequential(...layers);
 }
 
-function checkConvStack(op: string, options: ConvStackOptions): { c: number; h: number; w: number; stages: number } {
+function checkConvStack(
+  op: string,
+  options: ConvStackOptions,
+): { c: number; h: number; w: number; stages: number } {
   const [c, h, w] = options.imageShape;
   const stages = options.channels.length;
   if (![c, h, w].every((d) => Number.isInteger(d) && d > 0))
-    throw new ArgumentError(op, `imageShape must be three positive integers [C, H, W], got [${options.imageShape.join(', ')}]`);
+    throw new ArgumentError(
+      op,
+      `imageShape must be three positive integers [C, H, W], got [${options.imageShape.join(', ')}]`,
+    );
   if (stages < 1 || !options.channels.every((k) => Number.isInteger(k) && k > 0))
-    throw new ArgumentError(op, `channels must be at least one positive integer, got [${options.channels.join(', ')}]`);
+    throw new ArgumentError(
+      op,
+      `channels must be at least one positive integer, got [${options.channels.join(', ')}]`,
+    );
   if (h % 2 ** stages !== 0 || w % 2 ** stages !== 0)
-    throw new ArgumentError(op, `H and W (${h}, ${w}) must be divisible by 2^${stages} for ${stages} stride-2 stages`);
+    throw new ArgumentError(
+      op,
+      `H and W (${h}, ${w}) must be divisible by 2^${stages} for ${stages} stride-2 stages`,
+    );
   if (!Number.isInteger(options.features) || options.features < 1)
     throw new ArgumentError(op, `features must be a positive integer, got ${options.features}`);
   return { c, h, w, stages };

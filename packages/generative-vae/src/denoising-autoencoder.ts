@@ -1,6 +1,11 @@
 import type { Tensor } from '@webgrad/core-tensor';
 import type { TensorModule } from '@webgrad/nn';
-import { Autoencoder, mlpAutoencoderStacks, type AutoencoderOptions, type MlpAutoencoderOptions } from './autoencoder.js';
+import {
+  Autoencoder,
+  mlpAutoencoderStacks,
+  type AutoencoderOptions,
+  type MlpAutoencoderOptions,
+} from './autoencoder.js';
 import { corruptInput, type CorruptionOptions } from './input-corruption.js';
 import { reconstructionLoss } from './likelihood.js';
 
@@ -28,19 +33,29 @@ export class DenoisingAutoencoder extends Autoencoder {
   readonly corruption: CorruptionOptions;
 
   /** Wraps an encoder and a decoder with a corruption. */
-  constructor(encoder: TensorModule, decoder: TensorModule, options: DenoisingAutoencoderOptions = {}) {
+  constructor(
+    encoder: TensorModule,
+    decoder: TensorModule,
+    options: DenoisingAutoencoderOptions = {},
+  ) {
     super(encoder, decoder, options);
     this.corruption = options.corruption ?? {};
   }
 
   /** An MLP denoising autoencoder (see `Autoencoder.mlp`). */
-  static override mlp(options: MlpAutoencoderOptions & DenoisingAutoencoderOptions): DenoisingAutoencoder {
+  static override mlp(
+    options: MlpAutoencoderOptions & DenoisingAutoencoderOptions,
+  ): DenoisingAutoencoder {
     const { encoder, decoder } = mlpAutoencoderStacks(options);
     return new DenoisingAutoencoder(encoder, decoder, options);
   }
 
   /** The error of reconstructing the clean `x` from its corruption, averaged over the batch. */
   override loss(x: Tensor): Tensor {
-    return reconstructionLoss(this.forward(corruptInput(x, this.corruption)), x, this.likelihood).mean();
+    return reconstructionLoss(
+      this.forward(corruptInput(x, this.corruption)),
+      x,
+      this.likelihood,
+    ).mean();
   }
 }

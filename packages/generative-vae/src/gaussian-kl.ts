@@ -1,4 +1,10 @@
-import { ArgumentError, ShapeError, fmtShape, shapesEqual, type Tensor } from '@webgrad/core-tensor';
+import {
+  ArgumentError,
+  ShapeError,
+  fmtShape,
+  shapesEqual,
+  type Tensor,
+} from '@webgrad/core-tensor';
 
 /** How `klStandardNormal` reduces the per-example divergences. */
 export type KlReduction = 'none' | 'mean' | 'sum';
@@ -28,7 +34,11 @@ export interface KlStandardNormalOptions {
  * klStandardNormal(tensor([[1]]), tensor([[0]])).item();       // ½
  * ```
  */
-export function klStandardNormal(mu: Tensor, logvar: Tensor, options: KlStandardNormalOptions = {}): Tensor {
+export function klStandardNormal(
+  mu: Tensor,
+  logvar: Tensor,
+  options: KlStandardNormalOptions = {},
+): Tensor {
   const op = 'klStandardNormal';
   if (mu.rank !== 2 || !shapesEqual(mu.shape, logvar.shape))
     throw new ShapeError(
@@ -37,7 +47,10 @@ export function klStandardNormal(mu: Tensor, logvar: Tensor, options: KlStandard
     );
   const reduction = options.reduction ?? 'mean';
   if (reduction !== 'none' && reduction !== 'mean' && reduction !== 'sum')
-    throw new ArgumentError(op, `reduction must be 'none', 'mean' or 'sum', got '${String(reduction)}'`);
+    throw new ArgumentError(
+      op,
+      `reduction must be 'none', 'mean' or 'sum', got '${String(reduction)}'`,
+    );
   const perExample = mu.square().add(logvar.exp()).sub(1).sub(logvar).sum(1).mul(0.5);
   if (reduction === 'none') return perExample;
   return reduction === 'sum' ? perExample.sum() : perExample.mean();

@@ -30,14 +30,29 @@ export interface CorruptionOptions {
 export function corruptInput(x: Tensor, options: CorruptionOptions = {}): Tensor {
   const kind = options.kind ?? 'masking';
   const level = options.level ?? 0.25;
-  const draw = { dtype: x.dtype, backend: x.backend.name, ...(options.generator ? { generator: options.generator } : {}) };
+  const draw = {
+    dtype: x.dtype,
+    backend: x.backend.name,
+    ...(options.generator ? { generator: options.generator } : {}),
+  };
   if (kind === 'gaussian') {
-    if (!(level >= 0)) throw new ArgumentError('corruptInput', `gaussian level (the noise std) must be >= 0, got ${level}`);
+    if (!(level >= 0))
+      throw new ArgumentError(
+        'corruptInput',
+        `gaussian level (the noise std) must be >= 0, got ${level}`,
+      );
     return x.add(randn(x.shape, draw).mul(level));
   }
   if (kind !== 'masking' && kind !== 'saltAndPepper')
-    throw new ArgumentError('corruptInput', `kind must be 'gaussian', 'masking' or 'saltAndPepper', got '${String(kind)}'`);
-  if (!(level >= 0 && level <= 1)) throw new ArgumentError('corruptInput', `${kind} level (a fraction) must be in [0, 1], got ${level}`);
+    throw new ArgumentError(
+      'corruptInput',
+      `kind must be 'gaussian', 'masking' or 'saltAndPepper', got '${String(kind)}'`,
+    );
+  if (!(level >= 0 && level <= 1))
+    throw new ArgumentError(
+      'corruptInput',
+      `${kind} level (a fraction) must be in [0, 1], got ${level}`,
+    );
   const destroyed = rand(x.shape, draw).lt(level);
   if (kind === 'masking') return x.where(destroyed.logicalNot(), 0);
   // salt or pepper, each with probability ½, for the destroyed values

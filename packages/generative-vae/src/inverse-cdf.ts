@@ -1,4 +1,11 @@
-import { ArgumentError, rand, sizeOf, tensor, type Generator, type Tensor } from '@webgrad/core-tensor';
+import {
+  ArgumentError,
+  rand,
+  sizeOf,
+  tensor,
+  type Generator,
+  type Tensor,
+} from '@webgrad/core-tensor';
 
 /** A quantile function F⁻¹: (0, 1) → ℝ, the inverse of a cumulative distribution function F. */
 export type Quantile = (u: number) => number;
@@ -32,8 +39,15 @@ export interface InverseCdfSampleOptions {
  * x.mean().item(); // ≈ 1/λ = 0.5
  * ```
  */
-export function inverseCdfSample(quantile: Quantile, shape: readonly number[], options: InverseCdfSampleOptions = {}): Tensor {
-  const u = rand(shape, { backend: 'cpu', ...(options.generator ? { generator: options.generator } : {}) });
+export function inverseCdfSample(
+  quantile: Quantile,
+  shape: readonly number[],
+  options: InverseCdfSampleOptions = {},
+): Tensor {
+  const u = rand(shape, {
+    backend: 'cpu',
+    ...(options.generator ? { generator: options.generator } : {}),
+  });
   const words = u.dataSync();
   u.dispose();
   const out = new (options.dtype === 'float64' ? Float64Array : Float32Array)(sizeOf(shape));
@@ -50,7 +64,8 @@ export function inverseCdfSample(quantile: Quantile, shape: readonly number[], o
  * F(x) = 1 − e^{−λx}, so F⁻¹(u) = −log(1 − u)/λ (mean 1/λ, variance 1/λ²).
  */
 export function exponentialQuantile(rate: number): Quantile {
-  if (!(rate > 0) || !Number.isFinite(rate)) throw new ArgumentError('exponentialQuantile', `rate must be a positive number, got ${rate}`);
+  if (!(rate > 0) || !Number.isFinite(rate))
+    throw new ArgumentError('exponentialQuantile', `rate must be a positive number, got ${rate}`);
   return (u) => -Math.log1p(-u) / rate;
 }
 
@@ -66,10 +81,16 @@ export function exponentialQuantile(rate: number): Quantile {
  * die(0.01); // 1
  * ```
  */
-export function discreteQuantile(values: readonly number[], probabilities: readonly number[]): Quantile {
+export function discreteQuantile(
+  values: readonly number[],
+  probabilities: readonly number[],
+): Quantile {
   const op = 'discreteQuantile';
   if (values.length === 0 || values.length !== probabilities.length)
-    throw new ArgumentError(op, `expected as many probabilities as values (at least one), got ${values.length} values and ${probabilities.length} probabilities`);
+    throw new ArgumentError(
+      op,
+      `expected as many probabilities as values (at least one), got ${values.length} values and ${probabilities.length} probabilities`,
+    );
   const cdf = cumulative(op, probabilities);
   return (u) => values[firstAtLeast(cdf, u)]!;
 }
@@ -90,9 +111,13 @@ export function discreteQuantile(values: readonly number[], probabilities: reado
 export function tabulatedQuantile(xs: readonly number[], density: readonly number[]): Quantile {
   const op = 'tabulatedQuantile';
   if (xs.length < 2 || xs.length !== density.length)
-    throw new ArgumentError(op, `expected at least two points and one density value per point, got ${xs.length} points and ${density.length} values`);
+    throw new ArgumentError(
+      op,
+      `expected at least two points and one density value per point, got ${xs.length} points and ${density.length} values`,
+    );
   for (let i = 1; i < xs.length; i++)
-    if (!(xs[i]! > xs[i - 1]!)) throw new ArgumentError(op, `points must increase, got ${xs[i - 1]} then ${xs[i]}`);
+    if (!(xs[i]! > xs[i - 1]!))
+      throw new ArgumentError(op, `points must increase, got ${xs[i - 1]} then ${xs[i]}`);
   if (density.some((d) => !(d >= 0) || !Number.isFinite(d)))
     throw new ArgumentError(op, 'density values must be finite and >= 0');
   // mass of each interval under the linear density (trapezoid rule, exact)
@@ -108,14 +133,18 @@ export function tabulatedQuantile(xs: readonly number[], density: readonly numbe
     const slope = (density[i + 1]! / total - f0) / h;
     // solve f0·t + ½·slope·t² = u − below for t ∈ [0, h]
     const m = u - below;
-    const t = Math.abs(slope) < 1e-12 ? m / f0 : (-f0 + Math.sqrt(Math.max(0, f0 * f0 + 2 * slope * m))) / slope;
+    const t =
+      Math.abs(slope) < 1e-12
+        ? m / f0
+        : (-f0 + Math.sqrt(Math.max(0, f0 * f0 + 2 * slope * m))) / slope;
     return x0 + Math.min(h, Math.max(0, t));
   };
 }
 
 /** The normalised running sum of non-negative weights (the last entry is exactly 1). */
 function cumulative(op: string, weights: readonly number[]): Float64Array {
-  if (weights.some((w) => !(w >= 0) || !Number.isFinite(w))) throw new ArgumentError(op, 'probabilities (weights) must be finite and >= 0');
+  if (weights.some((w) => !(w >= 0) || !Number.isFinite(w)))
+    throw new ArgumentError(op, 'probabilities (weights) must be finite and >= 0');
   const total = weights.reduce((a, b) => a + b, 0);
   if (!(total > 0)) throw new ArgumentError(op, 'probabilities (weights) must not all be 0');
   const cdf = new Float64Array(weights.length);

@@ -33,9 +33,12 @@ export function klWarmupBeta(step: number, options: KlWarmupOptions): number {
   const beta = options.beta ?? 1;
   const start = options.startBeta ?? 0;
   const n = options.warmupSteps;
-  if (!Number.isInteger(step) || step < 0) throw new ArgumentError(op, `step must be a non-negative integer, got ${step}`);
-  if (!Number.isInteger(n) || n < 0) throw new ArgumentError(op, `warmupSteps must be a non-negative integer, got ${n}`);
-  if (!(beta >= 0) || !(start >= 0)) throw new ArgumentError(op, `beta and startBeta must be >= 0, got ${beta} and ${start}`);
+  if (!Number.isInteger(step) || step < 0)
+    throw new ArgumentError(op, `step must be a non-negative integer, got ${step}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ArgumentError(op, `warmupSteps must be a non-negative integer, got ${n}`);
+  if (!(beta >= 0) || !(start >= 0))
+    throw new ArgumentError(op, `beta and startBeta must be >= 0, got ${beta} and ${start}`);
   if (n === 0) return beta;
   return start + (beta - start) * Math.min(1, step / n);
 }

@@ -14,12 +14,20 @@ import { ArgumentError, ShapeError, fmtShape, linspace, type Tensor } from '@web
  */
 export function interpolateLatents(from: Tensor, to: Tensor, steps: number): Tensor {
   const op = 'interpolateLatents';
-  const isCode = (t: Tensor): boolean => t.rank >= 1 && t.size === t.shape[t.rank - 1] && t.rank <= 2;
+  const isCode = (t: Tensor): boolean =>
+    t.rank >= 1 && t.size === t.shape[t.rank - 1] && t.rank <= 2;
   if (!isCode(from) || !isCode(to) || from.size !== to.size)
-    throw new ShapeError(op, `expected two codes [1, L] or [L] of one size, got ${fmtShape(from.shape)} and ${fmtShape(to.shape)}`);
-  if (!Number.isInteger(steps) || steps < 2) throw new ArgumentError(op, `steps must be an integer >= 2, got ${steps}`);
+    throw new ShapeError(
+      op,
+      `expected two codes [1, L] or [L] of one size, got ${fmtShape(from.shape)} and ${fmtShape(to.shape)}`,
+    );
+  if (!Number.isInteger(steps) || steps < 2)
+    throw new ArgumentError(op, `steps must be an integer >= 2, got ${steps}`);
   const a = from.reshape([1, -1]);
   const b = to.reshape([1, -1]);
-  const t = linspace(0, 1, steps, { dtype: from.dtype, backend: from.backend.name }).reshape([steps, 1]);
+  const t = linspace(0, 1, steps, { dtype: from.dtype, backend: from.backend.name }).reshape([
+    steps,
+    1,
+  ]);
   return a.mul(t.neg().add(1)).add(b.mul(t));
 }

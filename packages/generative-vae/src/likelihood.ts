@@ -1,4 +1,10 @@
-import { ArgumentError, ShapeError, fmtShape, shapesEqual, type Tensor } from '@webgrad/core-tensor';
+import {
+  ArgumentError,
+  ShapeError,
+  fmtShape,
+  shapesEqual,
+  type Tensor,
+} from '@webgrad/core-tensor';
 import { binaryCrossEntropyWithLogits } from '@webgrad/nn';
 
 /**
@@ -46,7 +52,12 @@ export function reconstructionLoss(
  * reconstruction loss, minus the Gaussian's normaliser (D/2)·log(2πσ²) over
  * the D values of an example (nothing for Bernoulli).
  */
-export function logLikelihood(output: Tensor, x: Tensor, likelihood: Likelihood, options: LikelihoodOptions = {}): Tensor {
+export function logLikelihood(
+  output: Tensor,
+  x: Tensor,
+  likelihood: Likelihood,
+  options: LikelihoodOptions = {},
+): Tensor {
   const rec = reconstructionLoss(output, x, likelihood, options);
   if (likelihood === 'bernoulli') return rec.neg();
   const sigma = checkStd('logLikelihood', likelihood, options.decoderStd);
@@ -63,13 +74,17 @@ export function likelihoodMean(output: Tensor, likelihood: Likelihood): Tensor {
 /** Throws unless `likelihood` names a supported likelihood. */
 export function checkLikelihood(op: string, likelihood: Likelihood): void {
   if (likelihood !== 'bernoulli' && likelihood !== 'gaussian')
-    throw new ArgumentError(op, `likelihood must be 'bernoulli' or 'gaussian', got '${String(likelihood)}'`);
+    throw new ArgumentError(
+      op,
+      `likelihood must be 'bernoulli' or 'gaussian', got '${String(likelihood)}'`,
+    );
 }
 
 function checkStd(op: string, likelihood: Likelihood, decoderStd: number | undefined): number {
   checkLikelihood(op, likelihood);
   const sigma = decoderStd ?? 1;
-  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new ArgumentError(op, `decoderStd must be a positive number, got ${sigma}`);
+  if (!(sigma > 0) || !Number.isFinite(sigma))
+    throw new ArgumentError(op, `decoderStd must be a positive number, got ${sigma}`);
   return sigma;
 }
 

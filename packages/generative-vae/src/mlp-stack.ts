@@ -1,5 +1,16 @@
 import { ArgumentError } from '@webgrad/core-tensor';
-import { ELU, GELU, LeakyReLU, Linear, ReLU, Sequential, SiLU, Sigmoid, Tanh, type TensorModule } from '@webgrad/nn';
+import {
+  ELU,
+  GELU,
+  LeakyReLU,
+  Linear,
+  ReLU,
+  Sequential,
+  SiLU,
+  Sigmoid,
+  Tanh,
+  type TensorModule,
+} from '@webgrad/nn';
 
 /** The nonlinearity between the layers of an MLP stack. */
 export type Activation = 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'silu' | 'tanh' | 'sigmoid';
@@ -27,13 +38,17 @@ export interface MlpStackOptions {
  */
 export function mlpStack(sizes: readonly number[], options: MlpStackOptions = {}): Sequential {
   if (sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0))
-    throw new ArgumentError('mlpStack', `sizes must be at least two positive integers, got [${sizes.join(', ')}]`);
+    throw new ArgumentError(
+      'mlpStack',
+      `sizes must be at least two positive integers, got [${sizes.join(', ')}]`,
+    );
   const layers: TensorModule[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push(new Linear(sizes[i]!, sizes[i + 1]!));
     const last = i + 2 === sizes.length;
     if (!last) layers.push(activationModule(options.activation ?? 'relu'));
-    else if (options.outputActivation !== undefined) layers.push(activationModule(options.outputActivation));
+    else if (options.outputActivation !== undefined)
+      layers.push(activationModule(options.outputActivation));
   }
   return new Sequential(...layers);
 }

@@ -1,4 +1,11 @@
-import { ShapeError, fmtShape, randn, shapesEqual, type Generator, type Tensor } from '@webgrad/core-tensor';
+import {
+  ShapeError,
+  fmtShape,
+  randn,
+  shapesEqual,
+  type Generator,
+  type Tensor,
+} from '@webgrad/core-tensor';
 
 /** Options of `reparameterize`. */
 export interface ReparameterizeOptions {
@@ -25,14 +32,21 @@ export interface ReparameterizeOptions {
  * const z = reparameterize(mu, logvar, { generator: new Generator(1) });
  * ```
  */
-export function reparameterize(mu: Tensor, logvar: Tensor, options: ReparameterizeOptions = {}): Tensor {
+export function reparameterize(
+  mu: Tensor,
+  logvar: Tensor,
+  options: ReparameterizeOptions = {},
+): Tensor {
   if (!shapesEqual(mu.shape, logvar.shape))
     throw new ShapeError(
       'reparameterize',
       `expected mu and logvar of one shape, got mu ${fmtShape(mu.shape)} and logvar ${fmtShape(logvar.shape)}`,
     );
   if (options.eps !== undefined && !shapesEqual(options.eps.shape, mu.shape))
-    throw new ShapeError('reparameterize', `expected eps of mu's shape ${fmtShape(mu.shape)}, got ${fmtShape(options.eps.shape)}`);
+    throw new ShapeError(
+      'reparameterize',
+      `expected eps of mu's shape ${fmtShape(mu.shape)}, got ${fmtShape(options.eps.shape)}`,
+    );
   const eps =
     options.eps ??
     randn(mu.shape, {

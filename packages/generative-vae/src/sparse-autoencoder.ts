@@ -2,7 +2,12 @@ import { ArgumentError, type Tensor } from '@webgrad/core-tensor';
 import { noGrad } from '@webgrad/autograd';
 import type { TensorModule } from '@webgrad/nn';
 import { sparsityPenalty } from '@webgrad/regularize';
-import { Autoencoder, mlpAutoencoderStacks, type AutoencoderOptions, type MlpAutoencoderOptions } from './autoencoder.js';
+import {
+  Autoencoder,
+  mlpAutoencoderStacks,
+  type AutoencoderOptions,
+  type MlpAutoencoderOptions,
+} from './autoencoder.js';
 import { reconstructionLoss } from './likelihood.js';
 import { runTrainStep, type StepOptimizer } from './train-step.js';
 
@@ -54,7 +59,9 @@ export class SparseAutoencoder extends Autoencoder {
   }
 
   /** An MLP sparse autoencoder whose code layer is a sigmoid (see `Autoencoder.mlp`). */
-  static override mlp(options: Omit<MlpAutoencoderOptions, 'codeActivation'> & SparseAutoencoderOptions): SparseAutoencoder {
+  static override mlp(
+    options: Omit<MlpAutoencoderOptions, 'codeActivation'> & SparseAutoencoderOptions,
+  ): SparseAutoencoder {
     const { encoder, decoder } = mlpAutoencoderStacks({ ...options, codeActivation: 'sigmoid' });
     return new SparseAutoencoder(encoder, decoder, options);
   }
@@ -78,7 +85,10 @@ export class SparseAutoencoder extends Autoencoder {
   }
 
   /** One optimisation step; returns the loss, the reconstruction error and the penalty before the update. */
-  async trainStepTerms(x: Tensor, optimizer: StepOptimizer): Promise<{ loss: number; reconstruction: number; penalty: number }> {
+  async trainStepTerms(
+    x: Tensor,
+    optimizer: StepOptimizer,
+  ): Promise<{ loss: number; reconstruction: number; penalty: number }> {
     const [loss, reconstruction, penalty] = await runTrainStep(optimizer, () => {
       const t = this.lossTerms(x);
       return [t.loss, t.reconstruction, t.penalty];

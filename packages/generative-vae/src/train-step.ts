@@ -17,7 +17,10 @@ export interface StepOptimizer {
  * back as a number with one readback (works on every backend). Every
  * intermediate tensor is freed.
  */
-export async function runTrainStep(optimizer: StepOptimizer, lossTerms: () => readonly Tensor[]): Promise<number[]> {
+export async function runTrainStep(
+  optimizer: StepOptimizer,
+  lossTerms: () => readonly Tensor[],
+): Promise<number[]> {
   const values = tidy(() => {
     optimizer.zeroGrad();
     const terms = lossTerms();

@@ -54,12 +54,17 @@ export interface VAEEpochStats {
  * history.at(-1); // { epoch: 19, loss, reconstruction, kl, beta: 1, steps: 580 }
  * ```
  */
-export async function trainVAE(vae: VAE, x: Tensor, options: TrainVAEOptions): Promise<VAEEpochStats[]> {
+export async function trainVAE(
+  vae: VAE,
+  x: Tensor,
+  options: TrainVAEOptions,
+): Promise<VAEEpochStats[]> {
   const op = 'trainVAE';
   const { epochs } = options;
   const batchSize = options.batchSize ?? 64;
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ArgumentError(op, `epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new ArgumentError(op, `epochs must be a non-negative integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ArgumentError(op, `batchSize must be a positive integer, got ${batchSize}`);
   const optimizer = options.optimizer ?? new Adam(vae.parameters(), { lr: options.lr ?? 1e-3 });
@@ -72,7 +77,11 @@ export async function trainVAE(vae: VAE, x: Tensor, options: TrainVAEOptions): P
     let count = 0;
     for (const b of batches(x, options.labels ?? null, { batchSize, shuffle: true, seed, epoch })) {
       beta = klWarmupBeta(steps, { warmupSteps: options.klWarmupSteps ?? 0, beta: vae.beta });
-      const r = await vae.trainStep(b.x, optimizer, { beta, generator, ...(b.y ? { labels: b.y } : {}) });
+      const r = await vae.trainStep(b.x, optimizer, {
+        beta,
+        generator,
+        ...(b.y ? { labels: b.y } : {}),
+      });
       b.x.dispose();
       b.y?.dispose();
       sum.loss += r.loss;

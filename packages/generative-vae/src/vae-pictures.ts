@@ -1,4 +1,11 @@
-import { ArgumentError, ShapeError, fmtShape, tensor, type Generator, type Tensor } from '@webgrad/core-tensor';
+import {
+  ArgumentError,
+  ShapeError,
+  fmtShape,
+  tensor,
+  type Generator,
+  type Tensor,
+} from '@webgrad/core-tensor';
 import { encodePng, imageGrid, scatterImage, type ImageGridOptions } from '@webgrad/data';
 import { normalQuantile } from './normal-quantile.js';
 import type { VAE } from './vae.js';
@@ -38,7 +45,10 @@ export async function samplesPng(
     ...(options.labels ? { labels: options.labels } : {}),
   });
   try {
-    return await tensorPng(samples, { ...options, columns: options.columns ?? Math.ceil(Math.sqrt(n)) });
+    return await tensorPng(samples, {
+      ...options,
+      columns: options.columns ?? Math.ceil(Math.sqrt(n)),
+    });
   } finally {
     samples.dispose();
   }
@@ -86,7 +96,10 @@ export async function interpolationPng(
   options: PictureOptions = {},
 ): Promise<Uint8Array> {
   if (from.shape[0] !== to.shape[0] || from.rank < 1)
-    throw new ShapeError('interpolationPng', `expected from and to with the same number of examples, got ${fmtShape(from.shape)} and ${fmtShape(to.shape)}`);
+    throw new ShapeError(
+      'interpolationPng',
+      `expected from and to with the same number of examples, got ${fmtShape(from.shape)} and ${fmtShape(to.shape)}`,
+    );
   const rows: Float32Array[] = [];
   let layout: ReturnType<typeof pictureLayout> | null = null;
   for (let i = 0; i < from.shape[0]!; i++) {
@@ -114,13 +127,23 @@ export async function latentMapPng(
   options: { size?: number; pointSize?: number } = {},
 ): Promise<Uint8Array> {
   if (vae.latentSize !== 2)
-    throw new ArgumentError('latentMapPng', `needs a VAE with a 2-D latent space, got latentSize ${vae.latentSize}`);
+    throw new ArgumentError(
+      'latentMapPng',
+      `needs a VAE with a 2-D latent space, got latentSize ${vae.latentSize}`,
+    );
   if (labels.rank !== 1 || labels.shape[0] !== x.shape[0])
-    throw new ShapeError('latentMapPng', `expected labels [${x.shape[0]}], got ${fmtShape(labels.shape)}`);
+    throw new ShapeError(
+      'latentMapPng',
+      `expected labels [${x.shape[0]}], got ${fmtShape(labels.shape)}`,
+    );
   const { mu, logvar } = vae.encode(x, vae.numClasses === null ? undefined : labels);
   const points = await mu.data();
   for (const t of [mu, logvar]) t.dispose();
-  const image = scatterImage(points, { labels: await labels.data(), size: options.size ?? 320, pointSize: options.pointSize ?? 3 });
+  const image = scatterImage(points, {
+    labels: await labels.data(),
+    size: options.size ?? 320,
+    pointSize: options.pointSize ?? 3,
+  });
   return encodePng(image);
 }
 
@@ -130,16 +153,24 @@ export async function latentMapPng(
  * (0, 1), so equal areas of the picture hold equal prior mass (the
  * inverse-CDF transform of a uniform grid).
  */
-export async function latentManifoldPng(vae: VAE, options: PictureOptions & { steps?: number; labels?: Tensor } = {}): Promise<Uint8Array> {
+export async function latentManifoldPng(
+  vae: VAE,
+  options: PictureOptions & { steps?: number; labels?: Tensor } = {},
+): Promise<Uint8Array> {
   if (vae.latentSize !== 2)
-    throw new ArgumentError('latentManifoldPng', `needs a VAE with a 2-D latent space, got latentSize ${vae.latentSize}`);
+    throw new ArgumentError(
+      'latentManifoldPng',
+      `needs a VAE with a 2-D latent space, got latentSize ${vae.latentSize}`,
+    );
   const steps = options.steps ?? 15;
-  if (!Number.isInteger(steps) || steps < 2) throw new ArgumentError('latentManifoldPng', `steps must be an integer >= 2, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 2)
+    throw new ArgumentError('latentManifoldPng', `steps must be an integer >= 2, got ${steps}`);
   const q = Array.from({ length: steps }, (_, i) => normalQuantile((i + 0.5) / steps));
   const codes: number[] = [];
   // rows top to bottom: z₂ from high to low; columns left to right: z₁ from low to high
   for (let r = steps - 1; r >= 0; r--) for (let c = 0; c < steps; c++) codes.push(q[c]!, q[r]!);
-  const z = tensor(codes, { shape: [steps * steps, 2] });
+  const backend = vae.parameters()[0]?.backend.name;
+  const z = tensor(codes, { shape: [steps * steps, 2], ...(backend ? { backend } : {}) });
   const labels = options.labels?.expand([steps * steps]);
   const pictures = vae.mean(vae.decode(z, labels));
   try {
@@ -150,9 +181,18 @@ export async function latentManifoldPng(vae: VAE, options: PictureOptions & { st
 }
 
 /** A PNG of a batch of pictures ([N, H·W], [N, H, W] or [N, C, H, W]) in a grid of `columns`. */
-export async function tensorPng(images: Tensor, options: PictureOptions & { columns?: number } = {}): Promise<Uint8Array> {
+export async function tensorPng(
+  images: Tensor,
+  options: PictureOptions & { columns?: number } = {},
+): Promise<Uint8Array> {
   const layout = pictureLayout('tensorPng', images, options.imageShape);
-  return encodePng(imageGrid(await images.data(), { ...gridOptions(options), ...layout, ...(options.columns ? { columns: options.columns } : {}) }));
+  return encodePng(
+    imageGrid(await images.data(), {
+      ...gridOptions(options),
+      ...layout,
+      ...(options.columns ? { columns: options.columns } : {}),
+    }),
+  );
 }
 
 function gridOptions(options: PictureOptions): Pick<ImageGridOptions, 'scale' | 'padding'> {
@@ -166,12 +206,17 @@ function pictureLayout(
   imageShape: readonly [number, number] | undefined,
 ): { imageShape: readonly [number, number]; channels: 1 | 3 } {
   const s = images.shape;
-  if (s.length === 4 && (s[1] === 1 || s[1] === 3)) return { imageShape: [s[2]!, s[3]!], channels: s[1] };
+  if (s.length === 4 && (s[1] === 1 || s[1] === 3))
+    return { imageShape: [s[2]!, s[3]!], channels: s[1] };
   if (s.length === 3) return { imageShape: [s[1]!, s[2]!], channels: 1 };
   if (s.length === 2) {
     const side = Math.round(Math.sqrt(s[1]!));
     const shape = imageShape ?? (side * side === s[1] ? ([side, side] as const) : undefined);
-    if (shape !== undefined && shape[0] * shape[1] === s[1]) return { imageShape: shape, channels: 1 };
+    if (shape !== undefined && shape[0] * shape[1] === s[1])
+      return { imageShape: shape, channels: 1 };
   }
-  throw new ShapeError(op, `expected pictures [N, H, W], [N, 1|3, H, W] or [N, H·W] (square, or with imageShape), got ${fmtShape(s)}`);
+  throw new ShapeError(
+    op,
+    `expected pictures [N, H, W], [N, 1|3, H, W] or [N, H·W] (square, or with imageShape), got ${fmtShape(s)}`,
+  );
 }

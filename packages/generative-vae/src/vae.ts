@@ -14,7 +14,13 @@ import { Module, type TensorModule } from '@webgrad/nn';
 import { convDecoder, convEncoder } from './conv-stack.js';
 import { klStandardNormal } from './gaussian-kl.js';
 import { interpolateLatents } from './latent-interpolation.js';
-import { checkLikelihood, likelihoodMean, logLikelihood, reconstructionLoss, type Likelihood } from './likelihood.js';
+import {
+  checkLikelihood,
+  likelihoodMean,
+  logLikelihood,
+  reconstructionLoss,
+  type Likelihood,
+} from './likelihood.js';
 import { logMeanExp } from './log-mean-exp.js';
 import { mlpStack, type Activation } from './mlp-stack.js';
 import { reparameterize } from './reparameterize.js';
@@ -163,7 +169,10 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
     super();
     const op = 'VAE';
     checkLatentSize(options.latentSize);
-    if (options.numClasses !== undefined && (!Number.isInteger(options.numClasses) || options.numClasses < 2))
+    if (
+      options.numClasses !== undefined &&
+      (!Number.isInteger(options.numClasses) || options.numClasses < 2)
+    )
       throw new ArgumentError(op, `numClasses must be an integer >= 2, got ${options.numClasses}`);
     this.encoder = options.encoder;
     this.decoder = options.decoder;
@@ -171,7 +180,8 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
     this.likelihood = options.likelihood ?? 'bernoulli';
     checkLikelihood(op, this.likelihood);
     this.decoderStd = options.decoderStd ?? 1;
-    if (!(this.decoderStd > 0)) throw new ArgumentError(op, `decoderStd must be > 0, got ${this.decoderStd}`);
+    if (!(this.decoderStd > 0))
+      throw new ArgumentError(op, `decoderStd must be > 0, got ${this.decoderStd}`);
     this.numClasses = options.numClasses ?? null;
     this.beta = checkBeta(op, options.beta ?? 1);
   }
@@ -185,14 +195,21 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
     return new VAE({
       ...options,
       encoder: mlpStack([options.inputSize + c, ...hidden, 2 * options.latentSize], act),
-      decoder: mlpStack([options.latentSize + c, ...hidden.slice().reverse(), options.inputSize], act),
+      decoder: mlpStack(
+        [options.latentSize + c, ...hidden.slice().reverse(), options.inputSize],
+        act,
+      ),
     });
   }
 
   /** A convolutional VAE for [N, C, H, W] images (`convEncoder` / `convDecoder`); unconditional. */
   static conv(options: ConvVAEOptions): VAE {
     checkLatentSize(options.latentSize);
-    const stack = { imageShape: options.imageShape, channels: options.channels ?? [16, 32], activation: options.activation };
+    const stack = {
+      imageShape: options.imageShape,
+      channels: options.channels ?? [16, 32],
+      activation: options.activation,
+    };
     return new VAE({
       ...options,
       encoder: convEncoder({ ...stack, features: 2 * options.latentSize }),
@@ -205,14 +222,20 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
     const h = this.encoder.forward(this.conditioned('VAE.encode', x, labels, true));
     const l = this.latentSize;
     if (h.rank !== 2 || h.shape[1] !== 2 * l)
-      throw new ShapeError('VAE.encode', `expected the encoder to output [N, 2·latentSize] = [N, ${2 * l}], got ${fmtShape(h.shape)}`);
+      throw new ShapeError(
+        'VAE.encode',
+        `expected the encoder to output [N, 2·latentSize] = [N, ${2 * l}], got ${fmtShape(h.shape)}`,
+      );
     return { mu: h.narrow(1, 0, l), logvar: h.narrow(1, l, l) };
   }
 
   /** The decoder's output for z, [N, L] → the data's shape (logits for Bernoulli, means for Gaussian). */
   decode(z: Tensor, labels?: Tensor): Tensor {
     if (z.rank !== 2 || z.shape[1] !== this.latentSize)
-      throw new ShapeError('VAE.decode', `expected z of shape [N, ${this.latentSize}], got ${fmtShape(z.shape)}`);
+      throw new ShapeError(
+        'VAE.decode',
+        `expected z of shape [N, ${this.latentSize}], got ${fmtShape(z.shape)}`,
+      );
     return this.decoder.forward(this.conditioned('VAE.decode', z, labels, false));
   }
 
@@ -228,13 +251,19 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
   loss(x: Tensor, options: VAELossOptions = {}): VAELoss {
     const beta = checkBeta('VAE.loss', options.beta ?? this.beta);
     const { mu, logvar, output } = this.run(x, options);
-    const reconstruction = reconstructionLoss(output, x, this.likelihood, { decoderStd: this.decoderStd }).mean();
+    const reconstruction = reconstructionLoss(output, x, this.likelihood, {
+      decoderStd: this.decoderStd,
+    }).mean();
     const kl = klStandardNormal(mu, logvar);
     return { loss: reconstruction.add(kl.mul(beta)), reconstruction, kl };
   }
 
   /** One optimisation step on the batch `x`; returns the loss terms before the update. */
-  async trainStep(x: Tensor, optimizer: StepOptimizer, options: VAELossOptions = {}): Promise<VAELossValues> {
+  async trainStep(
+    x: Tensor,
+    optimizer: StepOptimizer,
+    options: VAELossOptions = {},
+  ): Promise<VAELossValues> {
     const [loss, reconstruction, kl] = await runTrainStep(optimizer, () => {
       const t = this.loss(x, options);
       return [t.loss, t.reconstruction, t.kl];
@@ -261,7 +290,9 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
         let expected: Tensor | null = null;
         for (let s = 0; s < samples; s++) {
           const z = reparameterize(mu, logvar, options);
-          const ll = logLikelihood(this.decode(z, options.labels), x, this.likelihood, { decoderStd: this.decoderStd });
+          const ll = logLikelihood(this.decode(z, options.labels), x, this.likelihood, {
+            decoderStd: this.decoderStd,
+          });
           expected = expected === null ? ll : expected.add(ll);
         }
         return expected!.div(samples).sub(klStandardNormal(mu, logvar, { reduction: 'none' }));
@@ -283,8 +314,10 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
     const op = 'VAE.importanceWeightedLogLikelihood';
     const k = options.k ?? 100;
     const chunk = options.chunk ?? 50;
-    if (!Number.isInteger(k) || k < 1) throw new ArgumentError(op, `k must be a positive integer, got ${k}`);
-    if (!Number.isInteger(chunk) || chunk < 1) throw new ArgumentError(op, `chunk must be a positive integer, got ${chunk}`);
+    if (!Number.isInteger(k) || k < 1)
+      throw new ArgumentError(op, `k must be a positive integer, got ${k}`);
+    if (!Number.isInteger(chunk) || chunk < 1)
+      throw new ArgumentError(op, `chunk must be a positive integer, got ${chunk}`);
     return noGrad(() =>
       tidy(() => {
         const n = x.shape[0]!;
@@ -303,10 +336,18 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
               const z = reparameterize(mu.expand([m, n, l]), logvar.expand([m, n, l]), { eps });
               const halfLog2Pi = 0.5 * Math.log(2 * Math.PI);
               // log q(z|x) = Σ −½(log 2π + log σ² + ε²);  log p(z) = Σ −½(log 2π + z²)
-              const logQ = logvar.expand([m, n, l]).add(eps.square()).mul(-0.5).sub(halfLog2Pi).sum(2);
+              const logQ = logvar
+                .expand([m, n, l])
+                .add(eps.square())
+                .mul(-0.5)
+                .sub(halfLog2Pi)
+                .sum(2);
               const logPrior = z.square().mul(-0.5).sub(halfLog2Pi).sum(2);
               const flatZ = z.reshape([m * n, l]);
-              const labels = options.labels === undefined ? undefined : options.labels.expand([m, n]).reshape([m * n]);
+              const labels =
+                options.labels === undefined
+                  ? undefined
+                  : options.labels.expand([m, n]).reshape([m * n]);
               const xs = x.expand([m, ...x.shape]).reshape([m * n, ...x.shape.slice(1)]);
               const logPx = logLikelihood(this.decode(flatZ, labels), xs, this.likelihood, {
                 decoderStd: this.decoderStd,
@@ -325,13 +366,19 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
     return noGrad(() => tidy(() => this.mean(this.decode(this.encode(x, labels).mu, labels))));
   }
 
-  /** n pictures from the model: the decoder's mean at z ~ N(0, I) (labels: [n] for a conditional VAE). */
+  /**
+   * n pictures from the model: the decoder's mean at z ~ N(0, I) (labels: [n]
+   * for a conditional VAE), drawn on the backend of the model's parameters
+   * unless `backend` says otherwise.
+   */
   sample(n: number, options: VAESampleOptions & { backend?: string } = {}): Tensor {
-    if (!Number.isInteger(n) || n < 1) throw new ArgumentError('VAE.sample', `n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new ArgumentError('VAE.sample', `n must be a positive integer, got ${n}`);
     return noGrad(() =>
       tidy(() => {
+        const backend = options.backend ?? this.parameters()[0]?.backend.name;
         const z = randn([n, this.latentSize], {
-          ...(options.backend ? { backend: options.backend } : {}),
+          ...(backend ? { backend } : {}),
           ...(options.generator ? { generator: options.generator } : {}),
         });
         return this.mean(this.decode(z, options.labels));
@@ -376,12 +423,20 @@ export class VAE extends Module<[Tensor, Tensor?], VAEOutput> {
   /** Appends the one-hot label to the flattened input of a conditional VAE. */
   private conditioned(op: string, t: Tensor, labels: Tensor | undefined, flatten: boolean): Tensor {
     if (this.numClasses === null) {
-      if (labels !== undefined) throw new ArgumentError(op, 'labels were given to an unconditional VAE (numClasses not set)');
+      if (labels !== undefined)
+        throw new ArgumentError(
+          op,
+          'labels were given to an unconditional VAE (numClasses not set)',
+        );
       return t;
     }
-    if (labels === undefined) throw new ArgumentError(op, `a conditional VAE (numClasses ${this.numClasses}) needs labels`);
+    if (labels === undefined)
+      throw new ArgumentError(op, `a conditional VAE (numClasses ${this.numClasses}) needs labels`);
     if (labels.rank !== 1 || labels.shape[0] !== t.shape[0])
-      throw new ShapeError(op, `expected labels [${t.shape[0]}] (one class per example), got ${fmtShape(labels.shape)}`);
+      throw new ShapeError(
+        op,
+        `expected labels [${t.shape[0]}] (one class per example), got ${fmtShape(labels.shape)}`,
+      );
     const flat = flatten ? t.reshape([t.shape[0]!, -1]) : t;
     return cat([flat, oneHot(labels, this.numClasses, 'float32').cast(t.dtype)], 1);
   }
@@ -393,6 +448,7 @@ function checkLatentSize(latentSize: number): void {
 }
 
 function checkBeta(op: string, beta: number): number {
-  if (!(beta >= 0) || !Number.isFinite(beta)) throw new ArgumentError(op, `beta must be a finite number >= 0, got ${beta}`);
+  if (!(beta >= 0) || !Number.isFinite(beta))
+    throw new ArgumentError(op, `beta must be a finite number >= 0, got ${beta}`);
   return beta;
 }

@@ -4,7 +4,13 @@ import { Adam } from '@webgrad/optim';
 import type { StepOptimizer } from '@webgrad/generative-vae';
 
 /** The 8x8 digits, binarised at ½ (so the Bernoulli likelihood is a true likelihood), split 80/20 with seed 0. */
-export function binarisedDigits(): { xTrain: Tensor; xTest: Tensor; yTrain: Tensor; yTest: Tensor; grey: Tensor } {
+export function binarisedDigits(): {
+  xTrain: Tensor;
+  xTest: Tensor;
+  yTrain: Tensor;
+  yTest: Tensor;
+  grey: Tensor;
+} {
   const { images, labels } = loadDigits();
   const binary = images.ge(0.5).cast('float32');
   const split = trainTestSplit(images.shape[0]!, { testFraction: 0.2, seed: 0 });
@@ -41,7 +47,12 @@ export async function train<M extends Trainable>(
   const opt = new Adam(model.parameters(), { lr: options.lr ?? 2e-3 });
   const step = options.step ?? ((xb: Tensor) => model.trainStep(xb, opt));
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (const b of batches(x, options.labels ?? null, { batchSize: 64, shuffle: true, seed: 2, epoch })) {
+    for (const b of batches(x, options.labels ?? null, {
+      batchSize: 64,
+      shuffle: true,
+      seed: 2,
+      epoch,
+    })) {
       await step(b.x, opt, b.y);
       b.x.dispose();
       b.y?.dispose();

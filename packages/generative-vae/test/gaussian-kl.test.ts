@@ -10,7 +10,10 @@ describe('klStandardNormal: KL(N(μ,σ²) ‖ N(0,1)) = ½Σ(μ² + σ² − 1 �
     expect(klStandardNormal(tensor([[0, 0, 0]]), tensor([[0, 0, 0]])).item()).toBe(0);
     const mu = [0.5, -1.5];
     const logvar = [Math.log(0.25), Math.log(3)];
-    const byHand = mu.reduce((s, m, j) => s + 0.5 * (m * m + Math.exp(logvar[j]!) - 1 - logvar[j]!), 0);
+    const byHand = mu.reduce(
+      (s, m, j) => s + 0.5 * (m * m + Math.exp(logvar[j]!) - 1 - logvar[j]!),
+      0,
+    );
     expect(klStandardNormal(tensor([mu]), tensor([logvar])).item()).toBeCloseTo(byHand, 6);
   });
 
@@ -57,7 +60,9 @@ describe('klStandardNormal: KL(N(μ,σ²) ‖ N(0,1)) = ½Σ(μ² + σ² − 1 �
   it('has the gradients ∂KL/∂μ = μ and ∂KL/∂log σ² = ½(σ² − 1) (gradcheck, float64)', () => {
     const mu = randn([4, 3], { dtype: 'float64', generator: new Generator(1) });
     const logvar = randn([4, 3], { dtype: 'float64', generator: new Generator(2) });
-    expect(gradcheck((m, l) => klStandardNormal(m, l, { reduction: 'sum' }), [mu, logvar]).ok).toBe(true);
+    expect(gradcheck((m, l) => klStandardNormal(m, l, { reduction: 'sum' }), [mu, logvar]).ok).toBe(
+      true,
+    );
     const m = mu.detach().requiresGrad_();
     const l = logvar.detach().requiresGrad_();
     klStandardNormal(m, l, { reduction: 'sum' }).backward();
@@ -70,8 +75,8 @@ describe('klStandardNormal: KL(N(μ,σ²) ‖ N(0,1)) = ½Σ(μ² + σ² − 1 �
     expect(() => klStandardNormal(tensor([[0, 0]]), tensor([[0, 0, 0]]))).toThrow(
       'klStandardNormal: expected mu and logvar of one shape [N, L], got mu [1,2] and logvar [1,3]',
     );
-    expect(() => klStandardNormal(tensor([[0]]), tensor([[0]]), { reduction: 'batchmean' as 'mean' })).toThrow(
-      "klStandardNormal: reduction must be 'none', 'mean' or 'sum', got 'batchmean'",
-    );
+    expect(() =>
+      klStandardNormal(tensor([[0]]), tensor([[0]]), { reduction: 'batchmean' as 'mean' }),
+    ).toThrow("klStandardNormal: reduction must be 'none', 'mean' or 'sum', got 'batchmean'");
   });
 });

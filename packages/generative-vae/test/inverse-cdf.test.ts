@@ -28,7 +28,10 @@ const N = 20_000;
 
 describe('inverse-CDF sampling: X = F⁻¹(U) with U uniform has CDF F', () => {
   it('exponential(λ = 2): mean 1/λ, variance 1/λ², and passes the KS test against 1 − e^{−λx}', () => {
-    const x = inverseCdfSample(exponentialQuantile(2), [N], { generator: new Generator(1), dtype: 'float64' });
+    const x = inverseCdfSample(exponentialQuantile(2), [N], {
+      generator: new Generator(1),
+      dtype: 'float64',
+    });
     const v = Array.from(x.dataSync());
     const mean = v.reduce((a, b) => a + b, 0) / N;
     const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / N;
@@ -42,7 +45,11 @@ describe('inverse-CDF sampling: X = F⁻¹(U) with U uniform has CDF F', () => {
   it('a tabulated discrete distribution: frequencies match the probabilities (χ² test)', () => {
     const values = [-1, 0, 2, 5];
     const p = [0.1, 0.4, 0.3, 0.2];
-    const x = Array.from(inverseCdfSample(discreteQuantile(values, [1, 4, 3, 2]), [N], { generator: new Generator(2) }).dataSync());
+    const x = Array.from(
+      inverseCdfSample(discreteQuantile(values, [1, 4, 3, 2]), [N], {
+        generator: new Generator(2),
+      }).dataSync(),
+    );
     const counts = values.map((v) => x.filter((s) => s === v).length);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(N); // nothing outside the support
     const chi2 = counts.reduce((s, c, i) => s + (c - N * p[i]!) ** 2 / (N * p[i]!), 0);
@@ -56,7 +63,9 @@ describe('inverse-CDF sampling: X = F⁻¹(U) with U uniform has CDF F', () => {
     const tri = tabulatedQuantile([0, 1, 2], [0, 1, 0]);
     expect(tri(0.5)).toBeCloseTo(1, 12);
     expect(tri(0.125)).toBeCloseTo(0.5, 12); // F(x) = x²/2 on [0, 1]
-    const v = Array.from(inverseCdfSample(tri, [N], { generator: new Generator(3), dtype: 'float64' }).dataSync());
+    const v = Array.from(
+      inverseCdfSample(tri, [N], { generator: new Generator(3), dtype: 'float64' }).dataSync(),
+    );
     const cdf = (x: number) => (x <= 1 ? (x * x) / 2 : 1 - ((2 - x) * (2 - x)) / 2);
     expect(ksStatistic(v, cdf)).toBeLessThan(ksCritical(N));
     // a density that is not normalised is normalised: a uniform table gives U(3, 5)
@@ -66,7 +75,9 @@ describe('inverse-CDF sampling: X = F⁻¹(U) with U uniform has CDF F', () => {
 
   it('Y = F_X(X) is uniform: Φ of standard normal draws passes the KS test against U(0, 1)', () => {
     const x = Array.from(randn([N], { generator: new Generator(4), dtype: 'float64' }).dataSync());
-    expect(ksStatistic(x.map(normalCdf), (u) => Math.min(1, Math.max(0, u)))).toBeLessThan(ksCritical(N));
+    expect(ksStatistic(x.map(normalCdf), (u) => Math.min(1, Math.max(0, u)))).toBeLessThan(
+      ksCritical(N),
+    );
   });
 
   it('Φ⁻¹ inverts Φ and matches known quantiles; inverting it samples N(0, 1)', () => {
@@ -75,8 +86,14 @@ describe('inverse-CDF sampling: X = F⁻¹(U) with U uniform has CDF F', () => {
     expect(normalQuantile(1e-10)).toBeCloseTo(-6.361340902404056, 9);
     expect(normalCdf(-1)).toBeCloseTo(0.15865525393145707, 14);
     expect(normalCdf(5)).toBeCloseTo(0.9999997133484281, 14);
-    for (const p of [1e-6, 0.01, 0.3, 0.77, 0.999]) expect(normalCdf(normalQuantile(p))).toBeCloseTo(p, 13);
-    const v = Array.from(inverseCdfSample(normalQuantile, [N], { generator: new Generator(5), dtype: 'float64' }).dataSync());
+    for (const p of [1e-6, 0.01, 0.3, 0.77, 0.999])
+      expect(normalCdf(normalQuantile(p))).toBeCloseTo(p, 13);
+    const v = Array.from(
+      inverseCdfSample(normalQuantile, [N], {
+        generator: new Generator(5),
+        dtype: 'float64',
+      }).dataSync(),
+    );
     expect(ksStatistic(v, normalCdf)).toBeLessThan(ksCritical(N));
   });
 
@@ -84,9 +101,15 @@ describe('inverse-CDF sampling: X = F⁻¹(U) with U uniform has CDF F', () => {
     expect(() => discreteQuantile([1, 2], [1])).toThrow(
       'discreteQuantile: expected as many probabilities as values (at least one), got 2 values and 1 probabilities',
     );
-    expect(() => discreteQuantile([1], [0])).toThrow('discreteQuantile: probabilities (weights) must not all be 0');
-    expect(() => tabulatedQuantile([0, 0, 1], [1, 1, 1])).toThrow('tabulatedQuantile: points must increase, got 0 then 0');
-    expect(() => exponentialQuantile(0)).toThrow('exponentialQuantile: rate must be a positive number, got 0');
+    expect(() => discreteQuantile([1], [0])).toThrow(
+      'discreteQuantile: probabilities (weights) must not all be 0',
+    );
+    expect(() => tabulatedQuantile([0, 0, 1], [1, 1, 1])).toThrow(
+      'tabulatedQuantile: points must increase, got 0 then 0',
+    );
+    expect(() => exponentialQuantile(0)).toThrow(
+      'exponentialQuantile: rate must be a positive number, got 0',
+    );
     expect(() => normalQuantile(1.5)).toThrow('normalQuantile: p must be in [0, 1], got 1.5');
   });
 });

@@ -23,8 +23,12 @@ describe('KL annealing: β(t) = β₀ + (β − β₀)·min(1, t / warmupSteps)'
   });
 
   it('refuses a negative step or warm-up by name', () => {
-    expect(() => klWarmupBeta(-1, { warmupSteps: 10 })).toThrow('klWarmupBeta: step must be a non-negative integer, got -1');
-    expect(() => klWarmupBeta(1, { warmupSteps: 1.5 })).toThrow('klWarmupBeta: warmupSteps must be a non-negative integer, got 1.5');
+    expect(() => klWarmupBeta(-1, { warmupSteps: 10 })).toThrow(
+      'klWarmupBeta: step must be a non-negative integer, got -1',
+    );
+    expect(() => klWarmupBeta(1, { warmupSteps: 1.5 })).toThrow(
+      'klWarmupBeta: warmupSteps must be a non-negative integer, got 1.5',
+    );
   });
 });
 
@@ -33,11 +37,18 @@ describe('trainVAE with a KL warm-up', () => {
     const vae = VAE.mlp({ inputSize: 6, hiddenSizes: [4], latentSize: 2, beta: 2 });
     const x = randn([64, 6], { generator: new Generator(1) }).sigmoid();
     const seen: number[] = [];
-    const history = await trainVAE(vae, x, { epochs: 3, batchSize: 16, klWarmupSteps: 8, onEpoch: (s) => void seen.push(s.epoch) });
+    const history = await trainVAE(vae, x, {
+      epochs: 3,
+      batchSize: 16,
+      klWarmupSteps: 8,
+      onEpoch: (s) => void seen.push(s.epoch),
+    });
     // 4 steps an epoch; the last step of each epoch is step 3, 7, 11
     expect(history.map((h) => h.beta)).toEqual([(2 * 3) / 8, (2 * 7) / 8, 2]);
     expect(history.map((h) => h.steps)).toEqual([4, 8, 12]);
     expect(seen).toEqual([0, 1, 2]);
-    await expect(trainVAE(vae, x, { epochs: 1, batchSize: 0 })).rejects.toThrow('trainVAE: batchSize must be a positive integer, got 0');
+    await expect(trainVAE(vae, x, { epochs: 1, batchSize: 0 })).rejects.toThrow(
+      'trainVAE: batchSize must be a positive integer, got 0',
+    );
   });
 });

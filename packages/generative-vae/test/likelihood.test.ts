@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@webgrad/core-tensor';
-import { likelihoodMean, logLikelihood, logMeanExp, reconstructionLoss } from '@webgrad/generative-vae';
+import {
+  likelihoodMean,
+  logLikelihood,
+  logMeanExp,
+  reconstructionLoss,
+} from '@webgrad/generative-vae';
 
 const values = (t: { dataSync(): ArrayLike<number> }): number[] => Array.from(t.dataSync());
 
@@ -18,20 +23,37 @@ describe('likelihoods p(x | z)', () => {
     const p = values(logits).map((l) => 1 / (1 + Math.exp(-l)));
     const xs = values(x);
     const byHand = [0, 1].map((n) =>
-      [0, 1, 2].reduce((s, i) => s - (xs[3 * n + i]! * Math.log(p[3 * n + i]!) + (1 - xs[3 * n + i]!) * Math.log(1 - p[3 * n + i]!)), 0),
+      [0, 1, 2].reduce(
+        (s, i) =>
+          s -
+          (xs[3 * n + i]! * Math.log(p[3 * n + i]!) +
+            (1 - xs[3 * n + i]!) * Math.log(1 - p[3 * n + i]!)),
+        0,
+      ),
     );
-    values(reconstructionLoss(logits, x, 'bernoulli')).forEach((v, n) => expect(v).toBeCloseTo(byHand[n]!, 5));
-    values(logLikelihood(logits, x, 'bernoulli')).forEach((v, n) => expect(v).toBeCloseTo(-byHand[n]!, 5));
+    values(reconstructionLoss(logits, x, 'bernoulli')).forEach((v, n) =>
+      expect(v).toBeCloseTo(byHand[n]!, 5),
+    );
+    values(logLikelihood(logits, x, 'bernoulli')).forEach((v, n) =>
+      expect(v).toBeCloseTo(-byHand[n]!, 5),
+    );
     values(likelihoodMean(logits, 'bernoulli')).forEach((v, i) => expect(v).toBeCloseTo(p[i]!, 6));
   });
 
   it('Gaussian: ‖x − μ‖²/(2σ²) as the loss, and log N(x; μ, σ²I) = −that − (D/2)·log 2πσ²', () => {
     const mu = logits;
-    const sq = [0, 1].map((n) => [0, 1, 2].reduce((s, i) => s + (values(x)[3 * n + i]! - values(mu)[3 * n + i]!) ** 2, 0));
-    values(reconstructionLoss(mu, x, 'gaussian')).forEach((v, n) => expect(v).toBeCloseTo(sq[n]! / 2, 5));
+    const sq = [0, 1].map((n) =>
+      [0, 1, 2].reduce((s, i) => s + (values(x)[3 * n + i]! - values(mu)[3 * n + i]!) ** 2, 0),
+    );
+    values(reconstructionLoss(mu, x, 'gaussian')).forEach((v, n) =>
+      expect(v).toBeCloseTo(sq[n]! / 2, 5),
+    );
     const sigma = 0.5;
     values(logLikelihood(mu, x, 'gaussian', { decoderStd: sigma })).forEach((v, n) =>
-      expect(v).toBeCloseTo(-sq[n]! / (2 * sigma * sigma) - 1.5 * Math.log(2 * Math.PI * sigma * sigma), 4),
+      expect(v).toBeCloseTo(
+        -sq[n]! / (2 * sigma * sigma) - 1.5 * Math.log(2 * Math.PI * sigma * sigma),
+        4,
+      ),
     );
     expect(values(likelihoodMean(mu, 'gaussian'))).toEqual(values(mu));
     expect(() => reconstructionLoss(mu, x, 'gaussian', { decoderStd: 0 })).toThrow(

@@ -22,10 +22,7 @@ export {
 } from '@webgrad/layers-recurrent';
 // `generate` options of two different models: each under its model's name,
 // and the plain name for the GPT's.
-export type {
-  GenerateOptions,
-  GenerateOptions as GPTGenerateOptions,
-} from '@webgrad/transformer';
+export type { GenerateOptions, GenerateOptions as GPTGenerateOptions } from '@webgrad/transformer';
 export type { GenerateOptions as CharLanguageModelGenerateOptions } from '@webgrad/layers-recurrent';
 // What a train step needs of an optimizer ({ zeroGrad(), step() }); the
 // packages declare the same structural type, so any of them will do.

@@ -36,15 +36,26 @@ function owners(): Map<string, string[]> {
 
 /** Names the umbrella's index.ts declares or re-exports by name (not through `export *`). */
 function explicitExports(): Set<string> {
-  const source = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+  const source = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8').replace(
+    /\/\*[\s\S]*?\*\/|\/\/.*$/gm,
+    '',
+  );
   const names = new Set<string>();
   for (const [, list] of source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
     for (const item of list!.split(',')) {
-      const name = item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      const name = item
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
       if (name) names.add(name);
     }
   }
-  for (const [, name] of source.matchAll(/export\s+(?:const|function|class|let)\s+([A-Za-z_$][\w$]*)/g)) names.add(name!);
+  for (const [, name] of source.matchAll(
+    /export\s+(?:const|function|class|let)\s+([A-Za-z_$][\w$]*)/g,
+  ))
+    names.add(name!);
   return names;
 }
 

@@ -34,11 +34,23 @@ describe('example: an MLP on the 8x8 digits', () => {
     const model = new Sequential(new Linear(64, 128), new ReLU(), new Linear(128, numClasses));
     const optimizer = new Adam(model.parameters(), { lr: 2e-3 });
     const accuracy = (x: Tensor, y: Tensor): number =>
-      noGrad(() => tidy(() => eq(argmax(model.forward(x), 1), y).cast('float32').mean().item()));
+      noGrad(() =>
+        tidy(() =>
+          eq(argmax(model.forward(x), 1), y)
+            .cast('float32')
+            .mean()
+            .item(),
+        ),
+      );
 
     const before = accuracy(xTest, yTest);
     for (let epoch = 0; epoch < 15; epoch++) {
-      for (const { x, y } of batches(xTrain, yTrain, { batchSize: 32, shuffle: true, seed: 1, epoch })) {
+      for (const { x, y } of batches(xTrain, yTrain, {
+        batchSize: 32,
+        shuffle: true,
+        seed: 1,
+        epoch,
+      })) {
         tidy(() => {
           optimizer.zeroGrad();
           crossEntropy(model.forward(x), y).backward();
