@@ -9,19 +9,16 @@
  */
 import '@webgrad/autograd';
 
-export { generateSquareSubsequentMask, causalMask, additiveMask, type MaskOptions, type CausalMaskOptions } from './attention-mask.js';
+export { generateSquareSubsequentMask, causalMask, type MaskOptions, type CausalMaskOptions } from './attention-mask.js';
 export {
   scaledDotProductAttention,
   scaledDotProductAttentionWithWeights,
-  broadcastsTo,
   type ScaledDotProductAttentionOptions,
   type AttentionOutput,
 } from './scaled-dot-product-attention.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './multihead-attention.js';
-export { resolveActivation, type TransformerActivation } from './transformer-activation.js';
-export { resolveLayerOptions, type TransformerLayerOptions, type ResolvedTransformerLayerOptions } from './transformer-layer-options.js';
-export { feedForward } from './feed-forward.js';
-export { copyModuleState } from './module-copy.js';
+export type { TransformerActivation } from './transformer-activation.js';
+export type { TransformerLayerOptions, ResolvedTransformerLayerOptions } from './transformer-layer-options.js';
 export { TransformerEncoderLayer, type TransformerEncoderLayerForwardOptions } from './transformer-encoder-layer.js';
 export { TransformerDecoderLayer, type TransformerDecoderLayerForwardOptions } from './transformer-decoder-layer.js';
 export { TransformerEncoder, type TransformerEncoderOptions, type TransformerEncoderForwardOptions } from './transformer-encoder.js';
@@ -30,7 +27,6 @@ export { Transformer, type TransformerOptions, type TransformerForwardOptions } 
 export {
   sinusoidalPositionalEncoding,
   SinusoidalPositionalEncoding,
-  positionRows,
   type SinusoidalOptions,
   type SinusoidalPositionalEncodingOptions,
 } from './sinusoidal-positional-encoding.js';
