@@ -140,7 +140,10 @@ registerKernel('gruCellBackward', 'cpu', (inputs): KernelTensor[] => {
     const s0 = row * H;
     for (let j = 0; j < H; j++) {
       gruGates(A, B, bias, g0, H, j, gate);
-      const [r, z, n, hn] = gate as unknown as [number, number, number, number];
+      const r = gate[0]!;
+      const z = gate[1]!;
+      const n = gate[2]!;
+      const hn = gate[3]!;
       const d = DH[s0 + j]!;
       const dan = d * (1 - z) * (1 - n * n);
       const daz = d * (Hp[s0 + j]! - n) * z * (1 - z);

@@ -15,6 +15,7 @@ export { linearProjection } from './linear-projection.js';
 export { stepMasks, hostLengths, type SequenceOptions, type StepMasks } from './sequence-mask.js';
 export {
   gateCount,
+  elmanMode,
   projectInput,
   recurrentStep,
   runDirection,

@@ -87,6 +87,14 @@ function validate(gi: Tensor, gh: Tensor, c: Tensor): void {
 
 // ---- the fused op: [gi, gh, c] → [h′, c′]; its gradient recomputes the gates from the saved inputs ----
 
+/** i, f, g, o of unit k (= row·4H + j) from a = gi + gh, in double precision, into `out` (no allocation on the hot path). */
+function lstmGates(A: ArrayLike<number>, B: ArrayLike<number>, k: number, H: number, out: Float64Array): void {
+  out[0] = 1 / (1 + Math.exp(-(A[k]! + B[k]!)));
+  out[1] = 1 / (1 + Math.exp(-(A[k + H]! + B[k + H]!)));
+  out[2] = Math.tanh(A[k + 2 * H]! + B[k + 2 * H]!);
+  out[3] = 1 / (1 + Math.exp(-(A[k + 3 * H]! + B[k + 3 * H]!)));
+}
+
 registerKernel('lstmCell', 'cpu', (inputs): KernelTensor[] => {
   const [gi, gh, c] = inputs as [KernelTensor, KernelTensor, KernelTensor];
   // float32 on core-tensor's WebAssembly SIMD path: the same formula, two units per vector
@@ -101,18 +109,15 @@ registerKernel('lstmCell', 'cpu', (inputs): KernelTensor[] => {
   const cn = cpuAlloc(c.shape, c.dtype);
   const Hd = h.data;
   const Cd = cn.data;
+  const gate = new Float64Array(4);
   for (let r = 0; r < rows; r++) {
     const g0 = r * 4 * H;
     const s0 = r * H;
     for (let j = 0; j < H; j++) {
-      const k = g0 + j;
-      const i = 1 / (1 + Math.exp(-(A[k]! + B[k]!)));
-      const f = 1 / (1 + Math.exp(-(A[k + H]! + B[k + H]!)));
-      const g = Math.tanh(A[k + 2 * H]! + B[k + 2 * H]!);
-      const o = 1 / (1 + Math.exp(-(A[k + 3 * H]! + B[k + 3 * H]!)));
-      const cv = f * C[s0 + j]! + i * g;
+      lstmGates(A, B, g0 + j, H, gate);
+      const cv = gate[1]! * C[s0 + j]! + gate[0]! * gate[2]!;
       Cd[s0 + j] = cv;
-      Hd[s0 + j] = o * Math.tanh(cv);
+      Hd[s0 + j] = gate[3]! * Math.tanh(cv);
     }
   }
   return [h.out, cn.out];
@@ -140,15 +145,17 @@ registerKernel('lstmCellBackward', 'cpu', (inputs): KernelTensor[] => {
   const dc = cpuAlloc(c.shape, c.dtype);
   const DA = da.data;
   const DC = dc.data;
+  const gate = new Float64Array(4);
   for (let r = 0; r < rows; r++) {
     const g0 = r * 4 * H;
     const s0 = r * H;
     for (let j = 0; j < H; j++) {
       const k = g0 + j;
-      const i = 1 / (1 + Math.exp(-(A[k]! + B[k]!)));
-      const f = 1 / (1 + Math.exp(-(A[k + H]! + B[k + H]!)));
-      const g = Math.tanh(A[k + 2 * H]! + B[k + 2 * H]!);
-      const o = 1 / (1 + Math.exp(-(A[k + 3 * H]! + B[k + 3 * H]!)));
+      lstmGates(A, B, k, H, gate);
+      const i = gate[0]!;
+      const f = gate[1]!;
+      const g = gate[2]!;
+      const o = gate[3]!;
       const cp = C[s0 + j]!;
       const tc = Math.tanh(f * cp + i * g);
       const dhv = DH[s0 + j]!;

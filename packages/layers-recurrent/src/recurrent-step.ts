@@ -1,4 +1,4 @@
-import { add, relu, tanh, where, zerosLike, type Tensor } from '@webgrad/core-tensor';
+import { add, ArgumentError, relu, tanh, where, zerosLike, type Tensor } from '@webgrad/core-tensor';
 import { gruCellUpdate } from './gru-cell-update.js';
 import { linearProjection } from './linear-projection.js';
 import { lstmCellUpdate } from './lstm-cell-update.js';
@@ -26,6 +26,13 @@ export interface RecurrentState {
   readonly h: Tensor;
   /** The LSTM cell state; null for RNN and GRU. */
   readonly c: Tensor | null;
+}
+
+/** The plain-RNN mode of a nonlinearity option ('tanh' by default), or an error naming `op`. */
+export function elmanMode(op: string, nonlinearity: 'tanh' | 'relu' | undefined): 'RNN_TANH' | 'RNN_RELU' {
+  const f = nonlinearity ?? 'tanh';
+  if (f !== 'tanh' && f !== 'relu') throw new ArgumentError(op, `unknown nonlinearity '${String(f)}' (expected 'tanh' or 'relu')`);
+  return f === 'tanh' ? 'RNN_TANH' : 'RNN_RELU';
 }
 
 /** Number of stacked gate blocks G in the weights: 4 for LSTM, 3 for GRU, 1 for RNN. */

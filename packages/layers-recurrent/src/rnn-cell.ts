@@ -1,4 +1,5 @@
-import { ArgumentError, type Tensor } from '@webgrad/core-tensor';
+import type { Tensor } from '@webgrad/core-tensor';
+import { elmanMode } from './recurrent-step.js';
 import { RNNCellBase, type RecurrentCellOptions } from './rnn-cell-base.js';
 
 /** Options of `RNNCell`. */
@@ -26,10 +27,8 @@ export class RNNCell extends RNNCellBase {
 
   /** Creates the cell with PyTorch's parameter names and initialisation. */
   constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions = {}) {
-    const nonlinearity = options.nonlinearity ?? 'tanh';
-    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new ArgumentError('RNNCell', `unknown nonlinearity '${String(nonlinearity)}' (expected 'tanh' or 'relu')`);
-    super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options);
-    this.nonlinearity = nonlinearity;
+    super(elmanMode('RNNCell', options.nonlinearity), inputSize, hiddenSize, options);
+    this.nonlinearity = this.mode === 'RNN_TANH' ? 'tanh' : 'relu';
     this.options = { ...options };
   }
 

@@ -1,4 +1,5 @@
-import { ArgumentError, type Tensor } from '@webgrad/core-tensor';
+import type { Tensor } from '@webgrad/core-tensor';
+import { elmanMode } from './recurrent-step.js';
 import { RNNBase, type RecurrentLayerOptions } from './rnn-base.js';
 import type { SequenceOptions } from './sequence-mask.js';
 
@@ -30,10 +31,8 @@ export class RNN extends RNNBase {
 
   /** Creates the layer with PyTorch's parameter names and initialisation. */
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    const nonlinearity = options.nonlinearity ?? 'tanh';
-    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new ArgumentError('RNN', `unknown nonlinearity '${String(nonlinearity)}' (expected 'tanh' or 'relu')`);
-    super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options);
-    this.nonlinearity = nonlinearity;
+    super(elmanMode('RNN', options.nonlinearity), inputSize, hiddenSize, options);
+    this.nonlinearity = this.mode === 'RNN_TANH' ? 'tanh' : 'relu';
     this.options = { ...options };
   }
 
