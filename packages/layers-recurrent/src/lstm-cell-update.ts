@@ -130,6 +130,8 @@ registerKernel('lstmCell', 'cpu', (inputs): KernelTensor[] => {
  * da_f = dc_total ⊙ c ⊙ f(1 − f), da_g = dc_total ⊙ i ⊙ (1 − g²),
  * da_o = dh′ ⊙ tc ⊙ o(1 − o), dc = dc_total ⊙ f.
  */
+// Walks the same layout as the forward kernel on purpose: two flat loops compile to tight
+// code, where a shared per-element callback would not.
 registerKernel('lstmCellBackward', 'cpu', (inputs): KernelTensor[] => {
   const [dh, dcn, gi, gh, c] = inputs as [KernelTensor, KernelTensor, KernelTensor, KernelTensor, KernelTensor];
   const fast = wasmLstmCellBackward(dh, dcn, gi, gh, c);
