@@ -1,6 +1,6 @@
 import { sizeOf } from '../shape.js';
-import { linearGroups, linearMain, registerGpuKernel, wgslType } from '../webgpu/gpu-kernel.js';
-import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
+import { linearGroups, linearProgram, registerGpuKernel, wgslType } from '../webgpu/gpu-kernel.js';
+import { type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 
 const PARAMS = new UniformLayout([
@@ -20,13 +20,11 @@ registerGpuKernel('cumsum', (inputs, attrs, be) => {
   const n = rank0 ? 1 : x.shape[axis]!;
   const inner = rank0 ? 1 : sizeOf(x.shape.slice(axis + 1));
   const t = wgslType(x.dtype);
-  const program: GpuProgram = {
-    key: `cumsum/${t}`,
-    inputs: 1,
-    outputs: 1,
-    source: () =>
-      bindingDecls([t], [t], PARAMS.wgsl) +
-      linearMain(`
+  const program: GpuProgram = linearProgram(`cumsum/${t}`, () => ({
+    inputs: [t],
+    outputs: [t],
+    params: PARAMS,
+    body: `
   if (i >= P.lines) { return; }
   let base = (i / P.inner) * P.n * P.inner + i % P.inner;
   var acc = ${t}(0);
@@ -34,8 +32,14 @@ registerGpuKernel('cumsum', (inputs, attrs, be) => {
     let p = base + k * P.inner;
     acc = acc + in0[p];
     out0[p] = acc;
-  }`),
-  };
-  be.dispatch(program, [x], [out], PARAMS.pack({ lines: outer * inner, n, inner }), linearGroups(outer * inner));
+  }`,
+  }));
+  be.dispatch(
+    program,
+    [x],
+    [out],
+    PARAMS.pack({ lines: outer * inner, n, inner }),
+    linearGroups(outer * inner),
+  );
   return [out];
 });

@@ -1,7 +1,7 @@
 import type { DType } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import { linearGroups, linearMain, registerGpuKernel } from '../webgpu/gpu-kernel.js';
-import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
+import { linearGroups, linearProgram, registerGpuKernel } from '../webgpu/gpu-kernel.js';
+import { type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 
 const PARAMS = new UniformLayout([
@@ -10,12 +10,12 @@ const PARAMS = new UniformLayout([
 ]);
 
 // The value travels as the 32-bit pattern of its dtype, so one shader fills every dtype.
-const FILL: GpuProgram = {
-  key: 'fill',
-  inputs: 0,
-  outputs: 1,
-  source: () => bindingDecls([], ['u32'], PARAMS.wgsl) + linearMain('  if (i < P.n) { out0[i] = P.bits; }'),
-};
+const FILL: GpuProgram = linearProgram('fill', () => ({
+  inputs: [],
+  outputs: ['u32'],
+  params: PARAMS,
+  body: '  if (i < P.n) { out0[i] = P.bits; }',
+}));
 
 function bitsOf(value: number, dtype: DType): number {
   if (dtype === 'float32') return new Uint32Array(new Float32Array([value]).buffer)[0]!;
@@ -28,6 +28,12 @@ registerGpuKernel('fill', (_inputs, attrs, be) => {
   const dtype = attrs.dtype as DType;
   const out = be.output('fill', shape, dtype);
   const n = sizeOf(shape);
-  be.dispatch(FILL, [], [out], PARAMS.pack({ n, bits: bitsOf(attrs.value as number, dtype) }), linearGroups(n));
+  be.dispatch(
+    FILL,
+    [],
+    [out],
+    PARAMS.pack({ n, bits: bitsOf(attrs.value as number, dtype) }),
+    linearGroups(n),
+  );
   return [out];
 });

@@ -1,8 +1,8 @@
 import type { KernelTensor } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { sizeOf, stridesOf } from '../shape.js';
-import { linearGroups, linearMain, registerGpuKernel, wgslType } from '../webgpu/gpu-kernel.js';
-import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
+import { linearGroups, linearProgram, registerGpuKernel, wgslType } from '../webgpu/gpu-kernel.js';
+import { type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 import type { IndexCheckingOp, WebGpuBackend } from '../webgpu/webgpu-backend.js';
 
@@ -75,7 +75,14 @@ function atomicType(dtype: DType): string {
   return dtype === 'float32' ? 'atomic<u32>' : 'atomic<i32>';
 }
 
-function axisUniforms(be: WebGpuBackend, op: IndexCheckingOp, x: KernelTensor, index: KernelTensor, src: KernelTensor | null, axis: number): ArrayBuffer {
+function axisUniforms(
+  be: WebGpuBackend,
+  op: IndexCheckingOp,
+  x: KernelTensor,
+  index: KernelTensor,
+  src: KernelTensor | null,
+  axis: number,
+): ArrayBuffer {
   return AXIS_PARAMS.pack({
     n: sizeOf(index.shape),
     rank: index.shape.length,
@@ -93,21 +100,25 @@ registerGpuKernel('gather', (inputs, attrs, be) => {
   const axis = attrs.axis as number;
   const out = be.output('gather', index.shape, x.dtype);
   const t = wgslType(x.dtype);
-  const program: GpuProgram = {
-    key: `gather/${t}`,
-    inputs: 2,
-    outputs: 1,
+  const program: GpuProgram = linearProgram(`gather/${t}`, () => ({
+    inputs: [t, 'i32'],
+    outputs: [t],
+    params: AXIS_PARAMS,
     checksIndices: true,
-    source: () =>
-      bindingDecls([t, 'i32'], [t], AXIS_PARAMS.wgsl, true) +
-      linearMain(`
+    body: `
   if (i >= P.n) { return; }
   let raw = in1[i];
   ${CHECK_INDEX}
   ${AXIS_OFFSETS}
-  if (ok) { out0[i] = in0[off + u32(v) * P.xs[P.axis / 4u][P.axis % 4u]]; } else { out0[i] = ${t}(0); }`),
-  };
-  be.dispatch(program, [x, index], [out], axisUniforms(be, 'gather', x, index, null, axis), linearGroups(sizeOf(index.shape)));
+  if (ok) { out0[i] = in0[off + u32(v) * P.xs[P.axis / 4u][P.axis % 4u]]; } else { out0[i] = ${t}(0); }`,
+  }));
+  be.dispatch(
+    program,
+    [x, index],
+    [out],
+    axisUniforms(be, 'gather', x, index, null, axis),
+    linearGroups(sizeOf(index.shape)),
+  );
   return [out];
 });
 
@@ -117,28 +128,39 @@ registerGpuKernel('scatterAdd', (inputs, attrs, be) => {
   const out = be.output('scatterAdd', x.shape, x.dtype);
   be.copy(x, out, sizeOf(x.shape) * 4);
   const t = wgslType(x.dtype);
-  const program: GpuProgram = {
-    key: `scatterAdd/${x.dtype}`,
-    inputs: 2,
-    outputs: 1,
+  const program: GpuProgram = linearProgram(`scatterAdd/${x.dtype}`, () => ({
+    inputs: ['i32', t],
+    outputs: [atomicType(x.dtype)],
+    params: AXIS_PARAMS,
     checksIndices: true,
-    source: () =>
-      bindingDecls(['i32', t], [atomicType(x.dtype)], AXIS_PARAMS.wgsl, true) +
-      linearMain(`
+    body: `
   if (i >= P.n) { return; }
   let raw = in0[i];
   ${CHECK_INDEX}
   ${AXIS_OFFSETS}
   if (ok) {
     ${atomicAdd(x.dtype, 'off + u32(v) * P.xs[P.axis / 4u][P.axis % 4u]', 'in1[so]')}
-  }`),
-  };
-  be.dispatch(program, [index, src], [out], axisUniforms(be, 'scatterAdd', x, index, src, axis), linearGroups(sizeOf(index.shape)));
+  }`,
+  }));
+  be.dispatch(
+    program,
+    [index, src],
+    [out],
+    axisUniforms(be, 'scatterAdd', x, index, src, axis),
+    linearGroups(sizeOf(index.shape)),
+  );
   return [out];
 });
 
-function selectLayout(shape: readonly number[], axis: number): { outer: number; n: number; inner: number } {
-  return { outer: sizeOf(shape.slice(0, axis)), n: shape[axis]!, inner: sizeOf(shape.slice(axis + 1)) };
+function selectLayout(
+  shape: readonly number[],
+  axis: number,
+): { outer: number; n: number; inner: number } {
+  return {
+    outer: sizeOf(shape.slice(0, axis)),
+    n: shape[axis]!,
+    inner: sizeOf(shape.slice(axis + 1)),
+  };
 }
 
 registerGpuKernel('indexSelect', (inputs, attrs, be) => {
@@ -151,24 +173,28 @@ registerGpuKernel('indexSelect', (inputs, attrs, be) => {
   const { n, inner } = selectLayout(x.shape, axis);
   const k = sizeOf(index.shape);
   const t = wgslType(x.dtype);
-  const program: GpuProgram = {
-    key: `indexSelect/${t}`,
-    inputs: 2,
-    outputs: 1,
+  const program: GpuProgram = linearProgram(`indexSelect/${t}`, () => ({
+    inputs: [t, 'i32'],
+    outputs: [t],
+    params: SELECT_PARAMS,
     checksIndices: true,
-    source: () =>
-      bindingDecls([t, 'i32'], [t], SELECT_PARAMS.wgsl, true) +
-      linearMain(`
+    body: `
   if (i >= P.n) { return; }
   let r = i % P.inner;
   let j = (i / P.inner) % P.k;
   let o = i / (P.inner * P.k);
   let raw = in1[j];
   ${CHECK_INDEX}
-  if (ok) { out0[i] = in0[(o * u32(P.axisLen) + u32(v)) * P.inner + r]; } else { out0[i] = ${t}(0); }`),
-  };
+  if (ok) { out0[i] = in0[(o * u32(P.axisLen) + u32(v)) * P.inner + r]; } else { out0[i] = ${t}(0); }`,
+  }));
   const total = sizeOf(shape);
-  be.dispatch(program, [x, index], [out], SELECT_PARAMS.pack({ n: total, axisLen: n, k, inner, code: be.errorCode('indexSelect') }), linearGroups(total));
+  be.dispatch(
+    program,
+    [x, index],
+    [out],
+    SELECT_PARAMS.pack({ n: total, axisLen: n, k, inner, code: be.errorCode('indexSelect') }),
+    linearGroups(total),
+  );
   return [out];
 });
 
@@ -180,14 +206,12 @@ registerGpuKernel('indexAdd', (inputs, attrs, be) => {
   const { outer, n, inner } = selectLayout(x.shape, axis);
   const k = sizeOf(index.shape);
   const t = wgslType(x.dtype);
-  const program: GpuProgram = {
-    key: `indexAdd/${x.dtype}`,
-    inputs: 2,
-    outputs: 1,
+  const program: GpuProgram = linearProgram(`indexAdd/${x.dtype}`, () => ({
+    inputs: ['i32', t],
+    outputs: [atomicType(x.dtype)],
+    params: SELECT_PARAMS,
     checksIndices: true,
-    source: () =>
-      bindingDecls(['i32', t], [atomicType(x.dtype)], SELECT_PARAMS.wgsl, true) +
-      linearMain(`
+    body: `
   if (i >= P.n) { return; }
   let r = i % P.inner;
   let j = (i / P.inner) % P.k;
@@ -196,9 +220,15 @@ registerGpuKernel('indexAdd', (inputs, attrs, be) => {
   ${CHECK_INDEX}
   if (ok) {
     ${atomicAdd(x.dtype, '(o * u32(P.axisLen) + u32(v)) * P.inner + r', 'in1[i]')}
-  }`),
-  };
+  }`,
+  }));
   const total = outer * k * inner;
-  be.dispatch(program, [index, src], [out], SELECT_PARAMS.pack({ n: total, axisLen: n, k, inner, code: be.errorCode('indexAdd') }), linearGroups(total));
+  be.dispatch(
+    program,
+    [index, src],
+    [out],
+    SELECT_PARAMS.pack({ n: total, axisLen: n, k, inner, code: be.errorCode('indexAdd') }),
+    linearGroups(total),
+  );
   return [out];
 });

@@ -1,6 +1,6 @@
 import type { KernelTensor } from '../backend.js';
-import { linearGroups, linearMain, registerGpuKernel } from '../webgpu/gpu-kernel.js';
-import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
+import { linearGroups, linearProgram, registerGpuKernel } from '../webgpu/gpu-kernel.js';
+import { type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 
 /**
@@ -45,7 +45,14 @@ function bIndex(tB: boolean, k: string, n: string): string {
  * into vectors are constants: dynamic indexing makes some compilers spill to
  * memory.
  */
-function loadTile(tile: 'As' | 'Bs', arr: 'a' | 'b', alongTile: boolean, origin: string, index: (i: string, k: string) => string, off: string): string {
+function loadTile(
+  tile: 'As' | 'Bs',
+  arr: 'a' | 'b',
+  alongTile: boolean,
+  origin: string,
+  index: (i: string, k: string) => string,
+  off: string,
+): string {
   if (alongTile) {
     return `{
       let k = t / 16u;
@@ -130,13 +137,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 }
 
 function naiveProgram(tA: boolean, tB: boolean): GpuProgram {
-  return {
-    key: `matmul/naive/${tA}/${tB}`,
-    inputs: 2,
-    outputs: 1,
-    source: () =>
-      bindingDecls(['f32', 'f32'], ['f32'], PARAMS.wgsl) +
-      linearMain(`
+  return linearProgram(`matmul/naive/${tA}/${tB}`, () => ({
+    inputs: ['f32', 'f32'],
+    outputs: ['f32'],
+    params: PARAMS,
+    body: `
   let mn = P.M * P.N;
   let batch = i / max(mn, 1u);
   if (i >= mn * P.tilesN) { return; }
@@ -147,8 +152,8 @@ function naiveProgram(tA: boolean, tB: boolean): GpuProgram {
   let bOff = batch * P.bBatch;
   var acc = 0.0;
   for (var k = 0u; k < P.K; k = k + 1u) { acc = acc + in0[aOff + ${aIndex(tA, 'm', 'k')}] * in1[bOff + ${bIndex(tB, 'k', 'n')}]; }
-  out0[i] = acc;`),
-  };
+  out0[i] = acc;`,
+  }));
 }
 
 /** Products with fewer outputs per batch than this run one thread per output. */
@@ -168,16 +173,34 @@ registerGpuKernel('matmul', (inputs, attrs, be) => {
   if (B * M * N === 0) return [out];
   if (K === 0) {
     be.release(out.storage);
-    return [{ storage: be.upload(new Float32Array(B * M * N), 'float32'), shape: [B, M, N], dtype: a.dtype }];
+    return [
+      {
+        storage: be.upload(new Float32Array(B * M * N), 'float32'),
+        shape: [B, M, N],
+        dtype: a.dtype,
+      },
+    ];
   }
   const aBatch = Ba === 1 ? 0 : M * K;
   const bBatch = Bb === 1 ? 0 : K * N;
   if (M * N < NAIVE_MAX_OUTPUTS || B > 65535) {
-    be.dispatch(naiveProgram(tA, tB), [a, b], [out], PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN: B }), linearGroups(B * M * N));
+    be.dispatch(
+      naiveProgram(tA, tB),
+      [a, b],
+      [out],
+      PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN: B }),
+      linearGroups(B * M * N),
+    );
     return [out];
   }
   const tilesN = Math.ceil(N / TILE);
   const tiles = Math.ceil(M / TILE) * tilesN;
-  be.dispatch(tiledProgram(tA, tB), [a, b], [out], PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN }), [tiles, 1, B]);
+  be.dispatch(
+    tiledProgram(tA, tB),
+    [a, b],
+    [out],
+    PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN }),
+    [tiles, 1, B],
+  );
   return [out];
 });

@@ -1,7 +1,7 @@
 import type { DType } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import { linearGroups, linearMain, registerGpuKernel } from '../webgpu/gpu-kernel.js';
-import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
+import { linearGroups, linearProgram, registerGpuKernel } from '../webgpu/gpu-kernel.js';
+import { type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 
 // Philox4x32-10 on the GPU, word for word the CPU's `philox.ts`: thread t
@@ -87,7 +87,9 @@ function program(kind: 'uniform' | 'normal', dtype: DType): GpuProgram {
   const int = dtype === 'int32';
   const t = int ? 'i32' : 'f32';
   let values: string;
-  if (kind === 'normal') values = 'let z01 = boxMuller(w.x, w.y); let z23 = boxMuller(w.z, w.w); let v = vec4<f32>(z01, z23);';
+  if (kind === 'normal')
+    values =
+      'let z01 = boxMuller(w.x, w.y); let z23 = boxMuller(w.z, w.w); let v = vec4<f32>(z01, z23);';
   else if (int) values = '';
   else values = 'let v = vec4<f32>(w >> vec4<u32>(8u)) * 5.9604644775390625e-8;';
   // integer draws: low + floor(range · k / 2^24) with the 64-bit product range · k
@@ -97,15 +99,12 @@ function program(kind: 'uniform' | 'normal', dtype: DType): GpuProgram {
       let lo = P.bi * k;
       out0[e] = P.ai + bitcast<i32>((hi << 8u) | (lo >> 24u));`
     : `out0[e] = P.a + P.b * v[j];`;
-  return {
-    key: `random/${kind}/${t}`,
-    inputs: 0,
-    outputs: 1,
-    source: () =>
-      bindingDecls([], [t], PARAMS.wgsl) +
-      PHILOX_WGSL +
-      (kind === 'normal' ? NORMAL_WGSL : '') +
-      linearMain(`
+  return linearProgram(`random/${kind}/${t}`, () => ({
+    inputs: [],
+    outputs: [t],
+    params: PARAMS,
+    header: PHILOX_WGSL + (kind === 'normal' ? NORMAL_WGSL : ''),
+    body: `
   if (i * 4u >= P.n) { return; }
   let w = block(i);
   ${values}
@@ -114,8 +113,8 @@ function program(kind: 'uniform' | 'normal', dtype: DType): GpuProgram {
     if (e < P.n) {
       ${store}
     }
-  }`),
-  };
+  }`,
+  }));
 }
 
 function randomKernel(kind: 'uniform' | 'normal') {

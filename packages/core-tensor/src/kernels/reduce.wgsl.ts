@@ -1,7 +1,7 @@
 import type { KernelTensor } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
-import { linearGroups, linearMain, registerGpuKernel, wgslType } from '../webgpu/gpu-kernel.js';
+import { linearGroups, linearProgram, registerGpuKernel, wgslType } from '../webgpu/gpu-kernel.js';
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { stridedRead } from '../webgpu/strided-copy.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
@@ -50,7 +50,8 @@ function combineWgsl(kind: Kind, t: string): string {
   if (kind === 'sum') return `fn combine(a: ${t}, b: ${t}) -> ${t} { return a + b; }`;
   if (kind === 'prod') return `fn combine(a: ${t}, b: ${t}) -> ${t} { return a * b; }`;
   const cmp = kind === 'max' || kind === 'argmax' ? '>' : '<';
-  if (!isArg(kind)) return `fn combine(a: ${t}, b: ${t}) -> ${t} { if (${nan('a')}) { return a; } if (${nan('b')} || b ${cmp} a) { return b; } return a; }`;
+  if (!isArg(kind))
+    return `fn combine(a: ${t}, b: ${t}) -> ${t} { if (${nan('a')}) { return a; } if (${nan('b')} || b ${cmp} a) { return b; } return a; }`;
   // (vb, ib) beats (va, ia): an empty slot (index < 0) always loses; NaN beats
   // numbers; equal values (or two NaNs) go to the smaller index
   return `fn better(va: ${t}, ia: i32, vb: ${t}, ib: i32) -> bool {
@@ -69,32 +70,29 @@ function combineWgsl(kind: Kind, t: string): string {
 function columnProgram(kind: Kind, dtype: DType): GpuProgram {
   const t = wgslType(dtype);
   const arg = isArg(kind);
-  return {
-    key: `reduce/column/${kind}/${t}`,
-    inputs: 1,
-    outputs: 1,
-    source: () =>
-      bindingDecls([t], [arg ? 'i32' : t], PARAMS.wgsl) +
-      combineWgsl(kind, t) +
-      linearMain(`
-  if (i >= P.rows * P.inner) { return; }
-  let o = i / P.inner;
-  let c = i % P.inner;
-  let base = o * P.red * P.inner + c;
-  ${
-    arg
-      ? `var best = in0[base];
+  const loop = arg
+    ? `var best = in0[base];
   var bi = 0;
   for (var r = 1u; r < P.red; r = r + 1u) {
     let v = in0[base + r * P.inner];
     if (better(best, bi, v, i32(r))) { best = v; bi = i32(r); }
   }
   out0[i] = bi;`
-      : `var acc = in0[base];
+    : `var acc = in0[base];
   for (var r = 1u; r < P.red; r = r + 1u) { acc = combine(acc, in0[base + r * P.inner]); }
-  out0[i] = acc;`
-  }`),
-  };
+  out0[i] = acc;`;
+  return linearProgram(`reduce/column/${kind}/${t}`, () => ({
+    inputs: [t],
+    outputs: [arg ? 'i32' : t],
+    params: PARAMS,
+    header: combineWgsl(kind, t),
+    body: `
+  if (i >= P.rows * P.inner) { return; }
+  let o = i / P.inner;
+  let c = i % P.inner;
+  let base = o * P.red * P.inner + c;
+  ${loop}`,
+  }));
 }
 
 /**
@@ -152,14 +150,25 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }
 
 /** The reduction of `x` over `axes` as [outer, red, inner] (permuting non-adjacent axes to the end). */
-function asRows(be: WebGpuBackend, op: string, x: KernelTensor, axes: readonly number[]): { src: KernelTensor; outer: number; red: number; inner: number; temp: boolean } {
+function asRows(
+  be: WebGpuBackend,
+  op: string,
+  x: KernelTensor,
+  axes: readonly number[],
+): { src: KernelTensor; outer: number; red: number; inner: number; temp: boolean } {
   const shape = x.shape;
   const sorted = [...axes].sort((a, b) => a - b);
   if (sorted.length === 0) return { src: x, outer: sizeOf(shape), red: 1, inner: 1, temp: false };
   if (sorted.every((a, i) => i === 0 || a === sorted[i - 1]! + 1)) {
     const first = sorted[0]!;
     const last = sorted[sorted.length - 1]!;
-    return { src: x, outer: sizeOf(shape.slice(0, first)), red: sizeOf(shape.slice(first, last + 1)), inner: sizeOf(shape.slice(last + 1)), temp: false };
+    return {
+      src: x,
+      outer: sizeOf(shape.slice(0, first)),
+      red: sizeOf(shape.slice(first, last + 1)),
+      inner: sizeOf(shape.slice(last + 1)),
+      temp: false,
+    };
   }
   const kept = shape.map((_, i) => i).filter((i) => !sorted.includes(i));
   const perm = [...kept, ...sorted];
@@ -172,15 +181,29 @@ function asRows(be: WebGpuBackend, op: string, x: KernelTensor, axes: readonly n
     perm.map((p) => st[p]!),
     0,
   );
-  return { src, outer: sizeOf(kept.map((i) => shape[i]!)), red: sizeOf(sorted.map((i) => shape[i]!)), inner: 1, temp: true };
+  return {
+    src,
+    outer: sizeOf(kept.map((i) => shape[i]!)),
+    red: sizeOf(sorted.map((i) => shape[i]!)),
+    inner: 1,
+    temp: true,
+  };
 }
 
 function reduceKernel(kind: Kind) {
-  return (inputs: readonly KernelTensor[], attrs: Readonly<Record<string, unknown>>, be: WebGpuBackend): KernelTensor[] => {
+  return (
+    inputs: readonly KernelTensor[],
+    attrs: Readonly<Record<string, unknown>>,
+    be: WebGpuBackend,
+  ): KernelTensor[] => {
     const x = inputs[0]!;
     const axes = attrs.axes as number[];
     const arg = isArg(kind);
-    const outDType: DType = arg ? 'int32' : (kind === 'sum' || kind === 'prod') && x.dtype === 'bool' ? 'int32' : x.dtype;
+    const outDType: DType = arg
+      ? 'int32'
+      : (kind === 'sum' || kind === 'prod') && x.dtype === 'bool'
+        ? 'int32'
+        : x.dtype;
     const outShape: Shape = reducedShape(x.shape, axes, attrs.keepdims as boolean);
     const out = be.output(kind, outShape, outDType);
     const nOut = sizeOf(outShape);
@@ -188,7 +211,8 @@ function reduceKernel(kind: Kind) {
     let layout = asRows(be, kind, x, axes);
     if (layout.red === 0) {
       be.release(out.storage);
-      const fill = kind === 'sum' || arg ? 0 : kind === 'prod' ? 1 : kind === 'max' ? -Infinity : Infinity;
+      const fill =
+        kind === 'sum' || arg ? 0 : kind === 'prod' ? 1 : kind === 'max' ? -Infinity : Infinity;
       return [fillLike(be, outShape, outDType, fill)];
     }
     const tmp: KernelTensor[] = layout.temp ? [layout.src] : [];
@@ -201,7 +225,13 @@ function reduceKernel(kind: Kind) {
     }
     const { src, outer, red, inner } = layout;
     if (inner > 1 || red <= SHORT_ROW) {
-      be.dispatch(columnProgram(kind, x.dtype), [src], [out], PARAMS.pack({ rows: outer, red, inner, chunk: 0, splits: 1 }), linearGroups(outer * inner));
+      be.dispatch(
+        columnProgram(kind, x.dtype),
+        [src],
+        [out],
+        PARAMS.pack({ rows: outer, red, inner, chunk: 0, splits: 1 }),
+        linearGroups(outer * inner),
+      );
     } else {
       treeReduce(be, kind, src, out, outer, red);
     }
@@ -210,7 +240,14 @@ function reduceKernel(kind: Kind) {
   };
 }
 
-function treeReduce(be: WebGpuBackend, kind: Kind, src: KernelTensor, out: KernelTensor, rows: number, red: number): void {
+function treeReduce(
+  be: WebGpuBackend,
+  kind: Kind,
+  src: KernelTensor,
+  out: KernelTensor,
+  rows: number,
+  red: number,
+): void {
   const arg = isArg(kind);
   const splits = rows >= 64 ? 1 : Math.min(256, Math.ceil(red / CHUNK));
   const chunk = Math.ceil(red / splits);
@@ -218,23 +255,44 @@ function treeReduce(be: WebGpuBackend, kind: Kind, src: KernelTensor, out: Kerne
   const valueDType: DType = src.dtype;
   if (splits === 1) {
     const values = arg ? be.output(kind, [rows], valueDType) : out;
-    be.dispatch(program, [src], arg ? [values, out] : [out], PARAMS.pack({ rows, red, inner: 1, chunk, splits }), linearGroups(rows, 1));
+    be.dispatch(
+      program,
+      [src],
+      arg ? [values, out] : [out],
+      PARAMS.pack({ rows, red, inner: 1, chunk, splits }),
+      linearGroups(rows, 1),
+    );
     if (arg) be.release(values.storage);
     return;
   }
   const partial = be.output(kind, [rows, splits], valueDType);
   const partialIdx = arg ? be.output(kind, [rows, splits], 'int32') : null;
-  be.dispatch(program, [src], partialIdx ? [partial, partialIdx] : [partial], PARAMS.pack({ rows, red, inner: 1, chunk, splits }), linearGroups(rows * splits, 1));
+  be.dispatch(
+    program,
+    [src],
+    partialIdx ? [partial, partialIdx] : [partial],
+    PARAMS.pack({ rows, red, inner: 1, chunk, splits }),
+    linearGroups(rows * splits, 1),
+  );
   const second = treeProgram(kind, src.dtype, arg);
   const values = arg ? be.output(kind, [rows], valueDType) : out;
-  be.dispatch(second, partialIdx ? [partial, partialIdx] : [partial], arg ? [values, out] : [out], PARAMS.pack({ rows, red: splits, inner: 1, chunk: splits, splits: 1 }), linearGroups(rows, 1));
+  be.dispatch(
+    second,
+    partialIdx ? [partial, partialIdx] : [partial],
+    arg ? [values, out] : [out],
+    PARAMS.pack({ rows, red: splits, inner: 1, chunk: splits, splits: 1 }),
+    linearGroups(rows, 1),
+  );
   be.release(partial.storage);
   if (partialIdx) be.release(partialIdx.storage);
   if (arg) be.release(values.storage);
 }
 
 function fillLike(be: WebGpuBackend, shape: Shape, dtype: DType, value: number): KernelTensor {
-  const host = dtype === 'float32' ? new Float32Array(sizeOf(shape)).fill(value) : new Int32Array(sizeOf(shape)).fill(value);
+  const host =
+    dtype === 'float32'
+      ? new Float32Array(sizeOf(shape)).fill(value)
+      : new Int32Array(sizeOf(shape)).fill(value);
   return { storage: be.upload(host, dtype), shape: shape.slice(), dtype };
 }
 

@@ -4,9 +4,16 @@ import { registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { stridedRead, stridedWrite } from '../webgpu/strided-copy.js';
 
 /** Element strides and first offset of the window `begin`/`step` of a tensor of `shape`. */
-function window(shape: Shape, begin: readonly number[], step: readonly number[]): { strides: number[]; offset: number } {
+function window(
+  shape: Shape,
+  begin: readonly number[],
+  step: readonly number[],
+): { strides: number[]; offset: number } {
   const st = stridesOf(shape);
-  return { strides: st.map((s, a) => s * step[a]!), offset: st.reduce((o, s, a) => o + s * begin[a]!, 0) };
+  return {
+    strides: st.map((s, a) => s * step[a]!),
+    offset: st.reduce((o, s, a) => o + s * begin[a]!, 0),
+  };
 }
 
 registerGpuKernel('slice', (inputs, attrs, be) => {

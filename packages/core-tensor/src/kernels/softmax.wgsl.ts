@@ -1,6 +1,6 @@
 import type { KernelTensor } from '../backend.js';
 import { sizeOf } from '../shape.js';
-import { linearGroups, linearMain, registerGpuKernel } from '../webgpu/gpu-kernel.js';
+import { linearGroups, linearProgram, registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 import type { WebGpuBackend } from '../webgpu/webgpu-backend.js';
@@ -31,14 +31,12 @@ function finish(log: boolean, at: string): string {
 }
 
 function columnProgram(log: boolean): GpuProgram {
-  return {
-    key: `softmax/column/${log}`,
-    inputs: 1,
-    outputs: 1,
-    source: () =>
-      bindingDecls(['f32'], ['f32'], PARAMS.wgsl) +
-      ROW_MAX +
-      linearMain(`
+  return linearProgram(`softmax/column/${log}`, () => ({
+    inputs: ['f32'],
+    outputs: ['f32'],
+    params: PARAMS,
+    header: ROW_MAX,
+    body: `
   if (i >= P.rows * P.inner) { return; }
   let base = (i / P.inner) * P.n * P.inner + i % P.inner;
   var m = -webgrad_inf();
@@ -48,8 +46,8 @@ function columnProgram(log: boolean): GpuProgram {
   for (var k = 0u; k < P.n; k = k + 1u) { s = s + exp(in0[base + k * P.inner] - m); }
   let ls = webgrad_log(s);
   let inv = 1.0 / s;
-  for (var k = 0u; k < P.n; k = k + 1u) { ${finish(log, 'base + k * P.inner')} }`),
-  };
+  for (var k = 0u; k < P.n; k = k + 1u) { ${finish(log, 'base + k * P.inner')} }`,
+  }));
 }
 
 function rowProgram(log: boolean): GpuProgram {
@@ -96,19 +94,30 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 function softmaxKernel(log: boolean) {
   const op = log ? 'logSoftmax' : 'softmax';
-  return (inputs: readonly KernelTensor[], attrs: Readonly<Record<string, unknown>>, be: WebGpuBackend): KernelTensor[] => {
+  return (
+    inputs: readonly KernelTensor[],
+    attrs: Readonly<Record<string, unknown>>,
+    be: WebGpuBackend,
+  ): KernelTensor[] => {
     const x = inputs[0]!;
     const axis = attrs.axis as number;
     const out = be.output(op, x.shape, x.dtype);
     if (x.shape.length === 0) {
       be.release(out.storage);
-      return [{ storage: be.upload(new Float32Array([log ? 0 : 1]), 'float32'), shape: [], dtype: x.dtype }];
+      return [
+        {
+          storage: be.upload(new Float32Array([log ? 0 : 1]), 'float32'),
+          shape: [],
+          dtype: x.dtype,
+        },
+      ];
     }
     const rows = sizeOf(x.shape.slice(0, axis));
     const n = x.shape[axis]!;
     const inner = sizeOf(x.shape.slice(axis + 1));
     const uniforms = PARAMS.pack({ rows, n, inner });
-    if (inner > 1 || n <= SHORT_ROW) be.dispatch(columnProgram(log), [x], [out], uniforms, linearGroups(rows * inner));
+    if (inner > 1 || n <= SHORT_ROW)
+      be.dispatch(columnProgram(log), [x], [out], uniforms, linearGroups(rows * inner));
     else be.dispatch(rowProgram(log), [x], [out], uniforms, linearGroups(rows, 1));
     return [out];
   };

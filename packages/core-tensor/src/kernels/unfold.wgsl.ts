@@ -1,5 +1,5 @@
-import { linearGroups, linearMain, registerGpuKernel, wgslType } from '../webgpu/gpu-kernel.js';
-import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
+import { linearGroups, linearProgram, registerGpuKernel, wgslType } from '../webgpu/gpu-kernel.js';
+import { type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 
 // im2col (unfold) and its adjoint col2im (fold). unfold: one thread per
@@ -33,13 +33,35 @@ interface Geometry {
   W: number;
 }
 
-function uniforms(g: Geometry, attrs: Readonly<Record<string, unknown>>, total: number, pad: number): ArrayBuffer {
+function uniforms(
+  g: Geometry,
+  attrs: Readonly<Record<string, unknown>>,
+  total: number,
+  pad: number,
+): ArrayBuffer {
   const [kh, kw] = attrs.kernel as number[];
   const [dh, dw] = attrs.dilation as number[];
   const [ph, pw] = attrs.padding as number[];
   const [sh, sw] = attrs.stride as number[];
   const [oh, ow] = attrs.outSize as number[];
-  return PARAMS.pack({ total, C: g.C, H: g.H, W: g.W, kh: kh!, kw: kw!, dh: dh!, dw: dw!, ph: ph!, pw: pw!, sh: sh!, sw: sw!, oh: oh!, ow: ow!, padValue: pad, padValueInt: Math.trunc(pad) | 0 });
+  return PARAMS.pack({
+    total,
+    C: g.C,
+    H: g.H,
+    W: g.W,
+    kh: kh!,
+    kw: kw!,
+    dh: dh!,
+    dw: dw!,
+    ph: ph!,
+    pw: pw!,
+    sh: sh!,
+    sw: sw!,
+    oh: oh!,
+    ow: ow!,
+    padValue: pad,
+    padValueInt: Math.trunc(pad) | 0,
+  });
 }
 
 registerGpuKernel('unfold', (inputs, attrs, be) => {
@@ -52,13 +74,11 @@ registerGpuKernel('unfold', (inputs, attrs, be) => {
   const out = be.output('unfold', [g.N, rows, L], x.dtype);
   const total = g.N * rows * L;
   const t = wgslType(x.dtype);
-  const program: GpuProgram = {
-    key: `unfold/${t}`,
-    inputs: 1,
-    outputs: 1,
-    source: () =>
-      bindingDecls([t], [t], PARAMS.wgsl) +
-      linearMain(`
+  const program: GpuProgram = linearProgram(`unfold/${t}`, () => ({
+    inputs: [t],
+    outputs: [t],
+    params: PARAMS,
+    body: `
   if (i >= P.total) { return; }
   let L = P.oh * P.ow;
   let rows = P.C * P.kh * P.kw;
@@ -74,9 +94,15 @@ registerGpuKernel('unfold', (inputs, attrs, be) => {
     out0[i] = in0[((n * P.C + c) * P.H + u32(iy)) * P.W + u32(ix)];
   } else {
     out0[i] = ${t === 'f32' ? 'P.padValue' : 'P.padValueInt'};
-  }`),
-  };
-  be.dispatch(program, [x], [out], uniforms(g, attrs, total, attrs.padValue as number), linearGroups(total));
+  }`,
+  }));
+  be.dispatch(
+    program,
+    [x],
+    [out],
+    uniforms(g, attrs, total, attrs.padValue as number),
+    linearGroups(total),
+  );
   return [out];
 });
 
@@ -89,13 +115,11 @@ registerGpuKernel('fold', (inputs, attrs, be) => {
   const out = be.output('fold', [g.N, C, H!, W!], cols.dtype);
   const total = g.N * C * H! * W!;
   const t = wgslType(cols.dtype);
-  const program: GpuProgram = {
-    key: `fold/${t}`,
-    inputs: 1,
-    outputs: 1,
-    source: () =>
-      bindingDecls([t], [t], PARAMS.wgsl) +
-      linearMain(`
+  const program: GpuProgram = linearProgram(`fold/${t}`, () => ({
+    inputs: [t],
+    outputs: [t],
+    params: PARAMS,
+    body: `
   if (i >= P.total) { return; }
   let x = i % P.W;
   let y = (i / P.W) % P.H;
@@ -119,8 +143,8 @@ registerGpuKernel('fold', (inputs, attrs, be) => {
       acc = acc + in0[(n * rows + row) * L + oy * P.ow + ox];
     }
   }
-  out0[i] = acc;`),
-  };
+  out0[i] = acc;`,
+  }));
   be.dispatch(program, [cols], [out], uniforms(g, attrs, total, 0), linearGroups(total));
   return [out];
 });

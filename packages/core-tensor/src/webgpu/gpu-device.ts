@@ -7,7 +7,12 @@ export interface GpuDeviceHandle {
   /** The device kernels run on. */
   readonly device: GPUDevice;
   /** Adapter vendor, architecture, device and description strings. */
-  readonly adapterInfo: { vendor: string; architecture: string; device: string; description: string };
+  readonly adapterInfo: {
+    vendor: string;
+    architecture: string;
+    device: string;
+    description: string;
+  };
   /** True for software rasterisers (lavapipe/llvmpipe, SwiftShader, WARP) and fallback adapters. */
   readonly software: boolean;
   /** Where `navigator.gpu` came from: the browser or the `webgpu` npm package (Dawn). */
@@ -51,7 +56,10 @@ export async function requestGpuDevice(): Promise<GpuDeviceHandle> {
   try {
     device = await adapter.requestDevice({ requiredLimits: wanted });
   } catch (e) {
-    throw new BackendError('webgpu', `requestDevice failed on adapter '${describeAdapter(adapter)}': ${(e as Error).message}`);
+    throw new BackendError(
+      'webgpu',
+      `requestDevice failed on adapter '${describeAdapter(adapter)}': ${(e as Error).message}`,
+    );
   }
   keepAlive.push(device);
   const info = adapter.info ?? ({} as GPUAdapterInfo);
@@ -61,8 +69,13 @@ export async function requestGpuDevice(): Promise<GpuDeviceHandle> {
     device: info.device ?? '',
     description: info.description ?? '',
   };
-  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true || (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
-  const software = fallback || adapterInfo.architecture === 'software' || SOFTWARE_PATTERN.test(`${adapterInfo.device} ${adapterInfo.description}`);
+  const fallback =
+    (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const software =
+    fallback ||
+    adapterInfo.architecture === 'software' ||
+    SOFTWARE_PATTERN.test(`${adapterInfo.device} ${adapterInfo.description}`);
   return { adapter, device, adapterInfo, software, source };
 }
 
@@ -70,18 +83,33 @@ export async function requestGpuDevice(): Promise<GpuDeviceHandle> {
 export function describeAdapter(adapter: GPUAdapter): string {
   const i = adapter.info;
   if (!i) return 'unknown adapter';
-  return [i.vendor, i.architecture, i.device || i.description].filter((s) => s).join(' / ') || 'unknown adapter';
+  return (
+    [i.vendor, i.architecture, i.device || i.description].filter((s) => s).join(' / ') ||
+    'unknown adapter'
+  );
 }
 
 async function findGpu(): Promise<{ gpu: GPU; source: GpuDeviceHandle['source'] }> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return { gpu: nav.gpu, source: 'navigator.gpu' };
-  const proc = (globalThis as { process?: { versions?: { node?: string }; env?: Record<string, string | undefined>; platform?: string } }).process;
+  const proc = (
+    globalThis as {
+      process?: {
+        versions?: { node?: string };
+        env?: Record<string, string | undefined>;
+        platform?: string;
+      };
+    }
+  ).process;
   if (!proc?.versions?.node) {
-    throw new BackendError('webgpu', 'this JavaScript environment has no navigator.gpu (use a browser with WebGPU enabled, or Node with the `webgpu` package)');
+    throw new BackendError(
+      'webgpu',
+      'this JavaScript environment has no navigator.gpu (use a browser with WebGPU enabled, or Node with the `webgpu` package)',
+    );
   }
   // Dawn's Vulkan instance needs a runtime directory on Linux.
-  if (proc.platform === 'linux' && proc.env && !proc.env.XDG_RUNTIME_DIR) proc.env.XDG_RUNTIME_DIR = '/tmp';
+  if (proc.platform === 'linux' && proc.env && !proc.env.XDG_RUNTIME_DIR)
+    proc.env.XDG_RUNTIME_DIR = '/tmp';
   let mod: { create: (options: string[]) => GPU; globals: object };
   try {
     // The specifier is a variable so bundlers for the browser leave it alone.
@@ -104,7 +132,8 @@ async function findGpu(): Promise<{ gpu: GPU; source: GpuDeviceHandle['source'] 
 
 function noAdapterMessage(source: GpuDeviceHandle['source']): string {
   const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
-  if (source === 'navigator.gpu') return 'navigator.gpu.requestAdapter() returned no adapter (WebGPU is disabled or the GPU is blocklisted)';
+  if (source === 'navigator.gpu')
+    return 'navigator.gpu.requestAdapter() returned no adapter (WebGPU is disabled or the GPU is blocklisted)';
   if (platform === 'linux') {
     return (
       'no WebGPU adapter: Dawn found no Vulkan driver. Install one: a GPU vendor driver, or the software driver ' +

@@ -1,10 +1,16 @@
 import type { Backend, KernelAttrs, KernelTensor } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { registerKernel } from '../kernel-registry.js';
+import { bindingDecls, type GpuProgram } from './pipeline-cache.js';
+import type { UniformLayout } from './uniform-layout.js';
 import { assertGpuDType, WebGpuBackend } from './webgpu-backend.js';
 
 /** A WebGPU kernel: like `Kernel`, with the backend typed. */
-export type GpuKernel = (inputs: readonly KernelTensor[], attrs: KernelAttrs, backend: WebGpuBackend) => KernelTensor[];
+export type GpuKernel = (
+  inputs: readonly KernelTensor[],
+  attrs: KernelAttrs,
+  backend: WebGpuBackend,
+) => KernelTensor[];
 
 /**
  * Registers `kernel` for `op` on the `webgpu` backend. Registration needs no
@@ -46,4 +52,45 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 ${body}
 }
 `;
+}
+
+/** What `linearProgram` builds a one-thread-per-element program from. */
+export interface LinearProgramSpec {
+  /** WGSL element types of the read-only inputs (`in0`, `in1`, …). */
+  readonly inputs: readonly string[];
+  /** WGSL element types of the outputs (`out0`, …). */
+  readonly outputs: readonly string[];
+  /** The uniform block, read as `P`. */
+  readonly params: UniformLayout;
+  /** WGSL placed between the declarations and the entry point (helper functions). */
+  readonly header?: string;
+  /** The entry point's body; `i` is the flat thread index. */
+  readonly body: string;
+  /** Binds the backend's index error flag (`errorFlag`). */
+  readonly checksIndices?: boolean;
+}
+
+const linearPrograms = new Map<string, GpuProgram>();
+
+/**
+ * The one-thread-per-element program called `key`, built by `spec` the first
+ * time the key is asked for (so its source is assembled once per process).
+ */
+export function linearProgram(key: string, spec: () => LinearProgramSpec): GpuProgram {
+  let p = linearPrograms.get(key);
+  if (p === undefined) {
+    const s = spec();
+    p = {
+      key,
+      inputs: s.inputs.length,
+      outputs: s.outputs.length,
+      ...(s.checksIndices ? { checksIndices: true } : {}),
+      source: () =>
+        bindingDecls(s.inputs, s.outputs, s.params.wgsl, s.checksIndices === true) +
+        (s.header ?? '') +
+        linearMain(s.body),
+    };
+    linearPrograms.set(key, p);
+  }
+  return p;
 }

@@ -42,8 +42,15 @@ export class PipelineCache {
   get(program: GpuProgram): CachedPipeline {
     let hit = this.pipelines.get(program.key);
     if (hit === undefined) {
-      const bindGroupLayout = this.layout(program.inputs, program.outputs, program.checksIndices === true);
-      const module = this.device.createShaderModule({ code: withPrelude(program.source()), label: program.key });
+      const bindGroupLayout = this.layout(
+        program.inputs,
+        program.outputs,
+        program.checksIndices === true,
+      );
+      const module = this.device.createShaderModule({
+        code: withPrelude(program.source()),
+        label: program.key,
+      });
       const pipeline = this.device.createComputePipeline({
         label: program.key,
         layout: this.device.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] }),
@@ -66,10 +73,29 @@ export class PipelineCache {
     if (l === undefined) {
       const entries: GPUBindGroupLayoutEntry[] = [];
       let binding = 0;
-      for (let i = 0; i < inputs; i++) entries.push({ binding: binding++, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } });
-      for (let i = 0; i < outputs; i++) entries.push({ binding: binding++, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
-      entries.push({ binding: binding++, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
-      if (flag) entries.push({ binding: binding++, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
+      for (let i = 0; i < inputs; i++)
+        entries.push({
+          binding: binding++,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: 'read-only-storage' },
+        });
+      for (let i = 0; i < outputs; i++)
+        entries.push({
+          binding: binding++,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: 'storage' },
+        });
+      entries.push({
+        binding: binding++,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: { type: 'uniform' },
+      });
+      if (flag)
+        entries.push({
+          binding: binding++,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: 'storage' },
+        });
       l = this.device.createBindGroupLayout({ entries });
       this.layouts.set(key, l);
     }
@@ -82,12 +108,24 @@ export class PipelineCache {
  * with the given element types, the uniform block `P`, and `errorFlag` when
  * the program checks indices.
  */
-export function bindingDecls(inputTypes: readonly string[], outputTypes: readonly string[], paramsStruct: string, checksIndices = false): string {
+export function bindingDecls(
+  inputTypes: readonly string[],
+  outputTypes: readonly string[],
+  paramsStruct: string,
+  checksIndices = false,
+): string {
   const lines: string[] = [paramsStruct];
   let b = 0;
-  inputTypes.forEach((t, i) => lines.push(`@group(0) @binding(${b++}) var<storage, read> in${i}: array<${t}>;`));
-  outputTypes.forEach((t, i) => lines.push(`@group(0) @binding(${b++}) var<storage, read_write> out${i}: array<${t}>;`));
+  inputTypes.forEach((t, i) =>
+    lines.push(`@group(0) @binding(${b++}) var<storage, read> in${i}: array<${t}>;`),
+  );
+  outputTypes.forEach((t, i) =>
+    lines.push(`@group(0) @binding(${b++}) var<storage, read_write> out${i}: array<${t}>;`),
+  );
   lines.push(`@group(0) @binding(${b++}) var<uniform> P: Params;`);
-  if (checksIndices) lines.push(`@group(0) @binding(${b++}) var<storage, read_write> errorFlag: array<atomic<u32>, 4>;`);
+  if (checksIndices)
+    lines.push(
+      `@group(0) @binding(${b++}) var<storage, read_write> errorFlag: array<atomic<u32>, 4>;`,
+    );
   return lines.join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
 import type { KernelTensor } from '../backend.js';
 import { sizeOf, type Shape } from '../shape.js';
-import { linearGroups, linearMain } from './gpu-kernel.js';
-import { bindingDecls, type GpuProgram } from './pipeline-cache.js';
+import { linearGroups, linearProgram } from './gpu-kernel.js';
+import { type GpuProgram } from './pipeline-cache.js';
 import { mergeStridedAxes } from './strided-layout.js';
 import { UniformLayout } from './uniform-layout.js';
 import type { WebGpuBackend } from './webgpu-backend.js';
@@ -31,29 +31,42 @@ function offsetWgsl(): string {
   }`;
 }
 
-const GATHER: GpuProgram = {
-  key: 'strided/read',
-  inputs: 1,
-  outputs: 1,
-  source: () => bindingDecls(['u32'], ['u32'], PARAMS.wgsl) + linearMain(`  if (i >= P.n) { return; }${offsetWgsl()}\n  out0[i] = in0[o];`),
-};
+const GATHER: GpuProgram = linearProgram('strided/read', () => ({
+  inputs: ['u32'],
+  outputs: ['u32'],
+  params: PARAMS,
+  body: `  if (i >= P.n) { return; }${offsetWgsl()}\n  out0[i] = in0[o];`,
+}));
 
-const SCATTER: GpuProgram = {
-  key: 'strided/write',
-  inputs: 1,
-  outputs: 1,
-  source: () => bindingDecls(['u32'], ['u32'], PARAMS.wgsl) + linearMain(`  if (i >= P.n) { return; }${offsetWgsl()}\n  out0[o] = in0[i];`),
-};
+const SCATTER: GpuProgram = linearProgram('strided/write', () => ({
+  inputs: ['u32'],
+  outputs: ['u32'],
+  params: PARAMS,
+  body: `  if (i >= P.n) { return; }${offsetWgsl()}\n  out0[o] = in0[i];`,
+}));
 
 /**
  * A new tensor of `shape` whose element at index (i₀, i₁, …) is `x`'s element
  * at `offset + Σ iₐ·strides[a]` (strides in elements, may be 0 or negative).
  */
-export function stridedRead(be: WebGpuBackend, op: string, x: KernelTensor, shape: Shape, strides: readonly number[], offset: number): KernelTensor {
+export function stridedRead(
+  be: WebGpuBackend,
+  op: string,
+  x: KernelTensor,
+  shape: Shape,
+  strides: readonly number[],
+  offset: number,
+): KernelTensor {
   const out = be.output(op, shape, x.dtype);
   const n = sizeOf(shape);
   const { dims, strides: st } = mergeStridedAxes(shape, [strides]);
-  be.dispatch(GATHER, [x], [out], PARAMS.pack({ n, rank: dims.length, offset, shape: dims, s0: st[0]! }), linearGroups(n));
+  be.dispatch(
+    GATHER,
+    [x],
+    [out],
+    PARAMS.pack({ n, rank: dims.length, offset, shape: dims, s0: st[0]! }),
+    linearGroups(n),
+  );
   return out;
 }
 
@@ -62,8 +75,21 @@ export function stridedRead(be: WebGpuBackend, op: string, x: KernelTensor, shap
  * `offset + Σ iₐ·strides[a]`, in place on `dst`'s storage (recorded into the
  * batch, after whatever was recorded before).
  */
-export function stridedWrite(be: WebGpuBackend, src: KernelTensor, dst: KernelTensor, shape: Shape, strides: readonly number[], offset: number): void {
+export function stridedWrite(
+  be: WebGpuBackend,
+  src: KernelTensor,
+  dst: KernelTensor,
+  shape: Shape,
+  strides: readonly number[],
+  offset: number,
+): void {
   const n = sizeOf(shape);
   const { dims, strides: st } = mergeStridedAxes(shape, [strides]);
-  be.dispatch(SCATTER, [src], [dst], PARAMS.pack({ n, rank: dims.length, offset, shape: dims, s0: st[0]! }), linearGroups(n));
+  be.dispatch(
+    SCATTER,
+    [src],
+    [dst],
+    PARAMS.pack({ n, rank: dims.length, offset, shape: dims, s0: st[0]! }),
+    linearGroups(n),
+  );
 }

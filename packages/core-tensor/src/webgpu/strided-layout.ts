@@ -22,7 +22,10 @@ export function mergeBroadcastAxes(outShape: Shape, inShapes: readonly Shape[]):
 }
 
 /** Merges axes of `shape` read with per-input `strides` (see `mergeBroadcastAxes`). */
-export function mergeStridedAxes(shape: Shape, inStrides: readonly (readonly number[])[]): StridedLayout {
+export function mergeStridedAxes(
+  shape: Shape,
+  inStrides: readonly (readonly number[])[],
+): StridedLayout {
   const keep = shape.map((d) => d !== 1);
   const dims = shape.filter((_, i) => keep[i]);
   const strides = inStrides.map((st) => st.filter((_, i) => keep[i]));
@@ -44,7 +47,10 @@ export function mergeStridedAxes(shape: Shape, inStrides: readonly (readonly num
  */
 export function stridedOffsetsWgsl(k: number, index = 'i'): string {
   const decl = Array.from({ length: k }, (_, j) => `var o${j} = 0u;`).join(' ');
-  const acc = Array.from({ length: k }, (_, j) => `o${j} = o${j} + c * P.s${j}[d / 4u][d % 4u];`).join(' ');
+  const acc = Array.from(
+    { length: k },
+    (_, j) => `o${j} = o${j} + c * P.s${j}[d / 4u][d % 4u];`,
+  ).join(' ');
   return `
   ${decl}
   var rem = ${index};

@@ -29,7 +29,9 @@ export class UniformLayout {
     for (const [name, kind] of fields) {
       if (kind === 'dims' || kind === 'idims') {
         offset = Math.ceil(offset / 16) * 16;
-        lines.push(`  ${name}: array<vec4<${kind === 'dims' ? 'u32' : 'i32'}>, ${MAX_UNIFORM_RANK / 4}>,`);
+        lines.push(
+          `  ${name}: array<vec4<${kind === 'dims' ? 'u32' : 'i32'}>, ${MAX_UNIFORM_RANK / 4}>,`,
+        );
         this.offsets.set(name, { offset, kind });
         offset += MAX_UNIFORM_RANK * 4;
       } else {
@@ -55,7 +57,10 @@ export class UniformLayout {
       if (kind === 'dims' || kind === 'idims') {
         const list = v as readonly number[];
         if (list.length > MAX_UNIFORM_RANK) {
-          throw new BackendError('webgpu', `tensors of rank ${list.length} (after merging axes) exceed the WebGPU kernels' limit of ${MAX_UNIFORM_RANK}`);
+          throw new BackendError(
+            'webgpu',
+            `tensors of rank ${list.length} (after merging axes) exceed the WebGPU kernels' limit of ${MAX_UNIFORM_RANK}`,
+          );
         }
         for (let k = 0; k < list.length; k++) {
           if (kind === 'dims') u[w + k] = list[k]!;

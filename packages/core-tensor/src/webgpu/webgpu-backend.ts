@@ -74,10 +74,20 @@ export class WebGpuBackend implements Backend {
     this.device = handle.device;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     this.pool = new BufferPool(this.device, usage, MAX_POOLED_BYTES);
-    this.stagingPool = new BufferPool(this.device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 64 * 1024 * 1024);
+    this.stagingPool = new BufferPool(
+      this.device,
+      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      64 * 1024 * 1024,
+    );
     this.pipelines = new PipelineCache(this.device);
-    this.arena = this.device.createBuffer({ size: this.arenaData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.errorFlagBuffer = this.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.arena = this.device.createBuffer({
+      size: this.arenaData.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    this.errorFlagBuffer = this.device.createBuffer({
+      size: 16,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
     this.device.queue.writeBuffer(this.errorFlagBuffer, 0, new Uint32Array(4));
     this.lost = this.device.lost.then((info) => {
       this.lostReason = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
@@ -113,7 +123,10 @@ export class WebGpuBackend implements Backend {
     const n = values.length;
     const storage = this.allocStorage('upload', n);
     if (n > 0) {
-      const words = dtype === 'bool' || !(values instanceof Float32Array || values instanceof Int32Array) ? Int32Array.from(values) : values;
+      const words =
+        dtype === 'bool' || !(values instanceof Float32Array || values instanceof Int32Array)
+          ? Int32Array.from(values)
+          : values;
       // writeBuffer runs before commands recorded but not yet submitted: flush
       // when a pending command still uses this (reused) buffer.
       if (this.batchBuffers.has(storage.buffer)) this.flush();
@@ -153,7 +166,10 @@ export class WebGpuBackend implements Backend {
 
   /** Always throws: GPU memory cannot be read synchronously. */
   readSync(): TypedArray {
-    throw new BackendError('dataSync', 'a webgpu tensor cannot be read synchronously; use `await t.data()` (or `await t.array()`, `await t.itemAsync()`)');
+    throw new BackendError(
+      'dataSync',
+      'a webgpu tensor cannot be read synchronously; use `await t.data()` (or `await t.array()`, `await t.itemAsync()`)',
+    );
   }
 
   /** Returns the buffer to the pool. */
@@ -170,7 +186,10 @@ export class WebGpuBackend implements Backend {
     const limits = this.device.limits;
     return {
       name: 'webgpu',
-      device: [adapterInfo.vendor, adapterInfo.device || adapterInfo.description].filter((s) => s).join(' ') || 'unknown adapter',
+      device:
+        [adapterInfo.vendor, adapterInfo.device || adapterInfo.description]
+          .filter((s) => s)
+          .join(' ') || 'unknown adapter',
       details: {
         vendor: adapterInfo.vendor,
         architecture: adapterInfo.architecture,
@@ -225,12 +244,21 @@ export class WebGpuBackend implements Backend {
    * Bindings: inputs (read-only storage), outputs (storage), the uniform block,
    * then the error flag when the program checks indices.
    */
-  dispatch(program: GpuProgram, inputs: readonly KernelTensor[], outputs: readonly KernelTensor[], uniforms: ArrayBuffer, groups: readonly [number, number?, number?]): void {
+  dispatch(
+    program: GpuProgram,
+    inputs: readonly KernelTensor[],
+    outputs: readonly KernelTensor[],
+    uniforms: ArrayBuffer,
+    groups: readonly [number, number?, number?],
+  ): void {
     this.assertUsable(program.key);
     if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (groups.some((g) => g !== undefined && g > max)) {
-      throw new BackendError(program.key, `dispatch of [${groups.join(',')}] workgroups exceeds the device limit of ${max} per dimension`);
+      throw new BackendError(
+        program.key,
+        `dispatch of [${groups.join(',')}] workgroups exceeds the device limit of ${max} per dimension`,
+      );
     }
     if (this.arenaUsed + UNIFORM_SLOT > this.arenaData.byteLength) this.flush();
     const { pipeline, bindGroupLayout } = this.pipelines.get(program);
@@ -241,13 +269,22 @@ export class WebGpuBackend implements Backend {
     let binding = 0;
     for (const t of [...inputs, ...outputs]) {
       const s = t.storage as GpuStorage;
-      if (s.owner !== this) throw new BackendError(program.key, 'a tensor from another (lost or replaced) WebGPU device was passed; re-create it on the current device');
-      if (s.released) throw new WebgradError(program.key, 'a tensor passed to the kernel was already disposed');
+      if (s.owner !== this)
+        throw new BackendError(
+          program.key,
+          'a tensor from another (lost or replaced) WebGPU device was passed; re-create it on the current device',
+        );
+      if (s.released)
+        throw new WebgradError(program.key, 'a tensor passed to the kernel was already disposed');
       entries.push({ binding: binding++, resource: { buffer: s.buffer } });
       this.batchBuffers.add(s.buffer);
     }
-    entries.push({ binding: binding++, resource: { buffer: this.arena, offset: uOffset, size: uniforms.byteLength } });
-    if (program.checksIndices) entries.push({ binding: binding++, resource: { buffer: this.errorFlagBuffer } });
+    entries.push({
+      binding: binding++,
+      resource: { buffer: this.arena, offset: uOffset, size: uniforms.byteLength },
+    });
+    if (program.checksIndices)
+      entries.push({ binding: binding++, resource: { buffer: this.errorFlagBuffer } });
     const bindGroup = this.device.createBindGroup({ layout: bindGroupLayout, entries });
     const pass = this.computePass();
     pass.setPipeline(pipeline);
@@ -314,7 +351,10 @@ export class WebGpuBackend implements Backend {
     const limits = this.device.limits;
     const max = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
     if (bytes > max) {
-      throw new BackendError(op, `out of GPU memory: a tensor of ${n} elements needs ${bytes} bytes, more than this device's largest storage buffer (${max} bytes)`);
+      throw new BackendError(
+        op,
+        `out of GPU memory: a tensor of ${n} elements needs ${bytes} bytes, more than this device's largest storage buffer (${max} bytes)`,
+      );
     }
     return new GpuStorage(this.pool.acquire(Math.max(bytes, 4)), bytes, this);
   }
@@ -324,19 +364,28 @@ export class WebGpuBackend implements Backend {
   }
 
   private lostError(op: string): BackendError {
-    return new BackendError(op, `the WebGPU device was lost (${this.lostReason ?? 'unknown reason'}); tensors on it are gone. Call \`await init({ backend: 'webgpu' })\` to create a new device`);
+    return new BackendError(
+      op,
+      `the WebGPU device was lost (${this.lostReason ?? 'unknown reason'}); tensors on it are gone. Call \`await init({ backend: 'webgpu' })\` to create a new device`,
+    );
   }
 
   private throwPendingErrors(flag: Uint32Array | null): void {
     if (this.asyncError !== null) {
       const msg = this.asyncError;
       this.asyncError = null;
-      throw new BackendError('webgpu', /memory/i.test(msg) ? `out of GPU memory: ${msg}` : `GPU error: ${msg}`);
+      throw new BackendError(
+        'webgpu',
+        /memory/i.test(msg) ? `out of GPU memory: ${msg}` : `GPU error: ${msg}`,
+      );
     }
     if (flag !== null && flag[0] !== 0) {
       this.device.queue.writeBuffer(this.errorFlagBuffer, 0, new Uint32Array(4));
       const op = ERROR_OPS[flag[0]!] ?? 'webgpu';
-      throw new WebgradError(op, `index ${flag[1]! | 0} is out of range for an axis of length ${flag[2]}`);
+      throw new WebgradError(
+        op,
+        `index ${flag[1]! | 0} is out of range for an axis of length ${flag[2]}`,
+      );
     }
   }
 }
@@ -344,6 +393,9 @@ export class WebGpuBackend implements Backend {
 /** Throws a DTypeError for dtypes WebGPU does not have (float64). */
 export function assertGpuDType(op: string, dtype: DType): void {
   if (dtype === 'float64') {
-    throw new DTypeError(op, 'float64 is CPU-only: WebGPU has no 64-bit floats. Cast to float32 or move the tensor to the cpu backend');
+    throw new DTypeError(
+      op,
+      'float64 is CPU-only: WebGPU has no 64-bit floats. Cast to float32 or move the tensor to the cpu backend',
+    );
   }
 }

@@ -19,7 +19,11 @@ export async function createWebGpuBackend(): Promise<BackendCandidate> {
   const d = backend.info();
   const adapter = `${d.device}`;
   if (backend.isSoftware) {
-    return { backend, preferred: false, reason: `software WebGPU adapter '${adapter}': slower than the CPU backend, so 'auto' does not prefer it (ask for 'webgpu' to use it)` };
+    return {
+      backend,
+      preferred: false,
+      reason: `software WebGPU adapter '${adapter}': slower than the CPU backend, so 'auto' does not prefer it (ask for 'webgpu' to use it)`,
+    };
   }
   return { backend, preferred: true, reason: `hardware WebGPU adapter '${adapter}'` };
 }

@@ -225,5 +225,9 @@ export function withPrelude(source: string): string {
     }
   };
   visit(source);
-  return CHUNKS.filter((c) => needed.has(c.name)).map((c) => c.text).join('') + source;
+  return (
+    CHUNKS.filter((c) => needed.has(c.name))
+      .map((c) => c.text)
+      .join('') + source
+  );
 }
