@@ -159,6 +159,8 @@ function naiveProgram(tA: boolean, tB: boolean): GpuProgram {
 /** Products with fewer outputs per batch than this run one thread per output. */
 const NAIVE_MAX_OUTPUTS = 2048;
 
+// reads the operands' shapes and attributes exactly as the CPU kernel in
+// matmul.ts does: the two kernels implement one contract side by side
 registerGpuKernel('matmul', (inputs, attrs, be) => {
   const [a, b] = inputs as [KernelTensor, KernelTensor];
   const tA = attrs.transposeA as boolean;

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import {
   BackendError,
@@ -129,5 +131,23 @@ describeOnWebgpu(gpu, 'the webgpu backend', () => {
     // the scalar 3 cached on the old device is not reused
     const y = tensor([1, 2, 3], { backend: 'webgpu' }).mul(3);
     expect(Array.from(await y.data())).toEqual([3, 6, 9]);
+  });
+
+  it.runIf(process.platform === 'linux')('without a Vulkan driver, asking for webgpu names what is missing and the fix; auto says why it chose the cpu', () => {
+    const index = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+    const script = `
+      const m = await import(${JSON.stringify(index)});
+      try { await m.init({ backend: 'webgpu' }); console.log('UNEXPECTED'); } catch (e) { console.log('ERROR ' + e.message); }
+      const info = await m.init({ backend: 'auto' });
+      console.log('AUTO ' + info.name + ' ' + info.reason);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent-icd.json', VK_DRIVER_FILES: '/nonexistent-icd.json', WEBGRAD_BACKEND: '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stdout).toContain('ERROR webgpu: no WebGPU adapter: Dawn found no Vulkan driver');
+    expect(r.stdout).toContain('bash scripts/install-vulkan.sh');
+    expect(r.stdout).toContain('apt-get install mesa-vulkan-drivers');
+    expect(r.stdout).toMatch(/AUTO cpu WebGPU unavailable: .*no WebGPU adapter/);
   });
 });
