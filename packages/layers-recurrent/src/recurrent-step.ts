@@ -2,6 +2,7 @@ import { add, ArgumentError, relu, tanh, where, zerosLike, type Tensor } from '@
 import { gruCellUpdate } from './gru-cell-update.js';
 import { linearProjection } from './linear-projection.js';
 import { lstmCellUpdate } from './lstm-cell-update.js';
+import { RecurrentProjection } from './recurrent-projection.js';
 
 /** The recurrence a layer runs: PyTorch's modes (`RNN_TANH`, `RNN_RELU`, `LSTM`, `GRU`). */
 export type RecurrentMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -53,10 +54,12 @@ export function projectInput(mode: RecurrentMode, w: RecurrentWeights, x: Tensor
 
 /**
  * One recurrent step from the projected input `gi` (see `projectInput`):
- * the state after reading one element of the sequence.
+ * the state after reading one element of the sequence. `project` computes
+ * h·W_hhᵀ (default: a plain matmul; the sequence runner passes a
+ * `RecurrentProjection`).
  */
-export function recurrentStep(mode: RecurrentMode, w: RecurrentWeights, gi: Tensor, state: RecurrentState): RecurrentState {
-  const gh = linearProjection(state.h, w.weightHh);
+export function recurrentStep(mode: RecurrentMode, w: RecurrentWeights, gi: Tensor, state: RecurrentState, project?: (h: Tensor) => Tensor): RecurrentState {
+  const gh = project ? project(state.h) : linearProjection(state.h, w.weightHh);
   switch (mode) {
     case 'LSTM': {
       const { h, c } = lstmCellUpdate(gi, gh, state.c!);
@@ -99,6 +102,8 @@ export function runDirection(
 ): DirectionResult {
   const T = steps.length;
   const outputs = new Array<Tensor>(T);
+  const recurrent = new RecurrentProjection(w.weightHh);
+  const project = (h: Tensor): Tensor => recurrent.apply(h);
   let state = initial;
   let zeroOut: Tensor | null = null;
   for (let s = 0; s < T; s++) {
@@ -110,7 +115,7 @@ export function runDirection(
       observe?.(t, state);
       continue;
     }
-    const next = recurrentStep(mode, w, steps[t]!, state);
+    const next = recurrentStep(mode, w, steps[t]!, state, project);
     if (m === null) {
       state = next;
       outputs[t] = next.h;

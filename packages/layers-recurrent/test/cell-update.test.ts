@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { concat, manualSeed, randn, sum, mul, zeros, type Tensor } from '@webgrad/core-tensor';
 import { gradcheck, gradients } from '@webgrad/autograd';
 import {
+  GRU,
   GRUCell,
+  LSTM,
   LSTMCell,
   RNNCell,
   gruCellUpdate,
@@ -128,4 +130,30 @@ describe('splitTimeSteps', () => {
     expect(g.map((s) => s[0]![0])).toEqual([0, 2, 0, 1]);
     expect(gradcheck((v) => concat(splitTimeSteps(v).reverse(), 0), [randn([3, 2], f64)]).ok).toBe(true);
   });
+});
+
+describe('second derivatives through a whole layer (the deferred weight gradient is exact under createGraph)', () => {
+  for (const make of [() => new LSTM(2, 3, f64), () => new GRU(2, 3, f64)]) {
+    it(`${make().constructor.name}: the Hessian-vector product Hv = ∂/∂W ⟨∂L/∂W, v⟩ equals the central difference of ∂L/∂W along v`, () => {
+      manualSeed(18);
+      const layer = make();
+      const x = randn([4, 2, 2], f64);
+      const W = layer.weights(0).weightHh;
+      const v = randn(W.shape as number[], f64);
+      const loss = (): Tensor => sum(mul(layer.run(x).output, layer.run(x).output));
+      const [g] = gradients(loss(), [W], { createGraph: true });
+      const [hv] = gradients(sum(mul(g!, v)), [W]);
+      const gradAt = (eps: number): Float64Array => {
+        const w0 = W.detach().clone();
+        W.assign_(w0.add(v.mul(eps)));
+        const out = Float64Array.from(gradients(loss(), [W])[0]!.dataSync());
+        W.assign_(w0);
+        return out;
+      };
+      const eps = 1e-5;
+      const plus = gradAt(eps);
+      const minus = gradAt(-eps);
+      expectClose(hv!, Array.from(plus, (p, i) => (p - minus[i]!) / (2 * eps)), 1e-6, 1e-5);
+    });
+  }
 });
