@@ -10,6 +10,8 @@
  * commands, which the backend handles by flushing first.
  */
 export class BufferPool {
+  /** Called after a buffer is destroyed (bind groups naming it must go). */
+  onDestroy: (() => void) | null = null;
   private readonly free = new Map<number, GPUBuffer[]>();
   private freeBytesValue = 0;
   private allocatedBytesValue = 0;
@@ -88,5 +90,6 @@ export class BufferPool {
     this.allocatedBytesValue -= buffer.size;
     this.buffersValue--;
     buffer.destroy();
+    this.onDestroy?.();
   }
 }

@@ -88,7 +88,9 @@ export class PipelineCache {
       entries.push({
         binding: binding++,
         visibility: GPUShaderStage.COMPUTE,
-        buffer: { type: 'uniform' },
+        // one bind group serves every dispatch on the same buffers: the uniform
+        // block's place in the batch's arena is a dynamic offset
+        buffer: { type: 'uniform', hasDynamicOffset: true },
       });
       if (flag)
         entries.push({

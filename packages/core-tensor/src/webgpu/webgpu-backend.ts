@@ -27,6 +27,8 @@ export class GpuStorage implements Storage {
 const UNIFORM_SLOT = 256;
 /** Uniform blocks per arena; a full arena flushes the batch, so this also bounds a batch's length. */
 const UNIFORM_SLOTS = 256;
+/** Cached bind groups beyond this many are dropped (all at once: the cache refills from the current working set). */
+const MAX_BIND_GROUPS = 4096;
 /** Freed buffers kept for reuse beyond this many bytes are destroyed. */
 const MAX_POOLED_BYTES = 512 * 1024 * 1024;
 
@@ -62,6 +64,10 @@ export class WebGpuBackend implements Backend {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private batchBuffers = new Set<GPUBuffer>();
+  /** Bind groups by binding signature and buffer ids: a training loop reuses the same pooled buffers step after step. */
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 1;
   private lostReason: string | null = null;
   private asyncError: string | null = null;
   private submittedBatches = 0;
@@ -80,6 +86,7 @@ export class WebGpuBackend implements Backend {
       64 * 1024 * 1024,
     );
     this.pipelines = new PipelineCache(this.device);
+    this.pool.onDestroy = () => this.bindGroups.clear();
     this.arena = this.device.createBuffer({
       size: this.arenaData.byteLength,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
@@ -260,35 +267,55 @@ export class WebGpuBackend implements Backend {
         `dispatch of [${groups.join(',')}] workgroups exceeds the device limit of ${max} per dimension`,
       );
     }
+    if (uniforms.byteLength > UNIFORM_SLOT)
+      throw new BackendError(
+        program.key,
+        `a uniform block of ${uniforms.byteLength} bytes exceeds ${UNIFORM_SLOT}`,
+      );
     if (this.arenaUsed + UNIFORM_SLOT > this.arenaData.byteLength) this.flush();
     const { pipeline, bindGroupLayout } = this.pipelines.get(program);
     const uOffset = this.arenaUsed;
     this.arenaData.set(new Uint8Array(uniforms), uOffset);
     this.arenaUsed += UNIFORM_SLOT;
-    const entries: GPUBindGroupEntry[] = [];
-    let binding = 0;
-    for (const t of [...inputs, ...outputs]) {
-      const s = t.storage as GpuStorage;
-      if (s.owner !== this)
-        throw new BackendError(
-          program.key,
-          'a tensor from another (lost or replaced) WebGPU device was passed; re-create it on the current device',
-        );
-      if (s.released)
-        throw new WebgradError(program.key, 'a tensor passed to the kernel was already disposed');
-      entries.push({ binding: binding++, resource: { buffer: s.buffer } });
-      this.batchBuffers.add(s.buffer);
+    let key = program.checksIndices
+      ? `${program.inputs}/${program.outputs}/f`
+      : `${program.inputs}/${program.outputs}`;
+    const buffers: GPUBuffer[] = [];
+    for (const list of [inputs, outputs]) {
+      for (const t of list) {
+        const s = t.storage as GpuStorage;
+        if (s.owner !== this) {
+          throw new BackendError(
+            program.key,
+            'a tensor from another (lost or replaced) WebGPU device was passed; re-create it on the current device',
+          );
+        }
+        if (s.released)
+          throw new WebgradError(program.key, 'a tensor passed to the kernel was already disposed');
+        buffers.push(s.buffer);
+        key += `,${this.bufferId(s.buffer)}`;
+        this.batchBuffers.add(s.buffer);
+      }
     }
-    entries.push({
-      binding: binding++,
-      resource: { buffer: this.arena, offset: uOffset, size: uniforms.byteLength },
-    });
-    if (program.checksIndices)
-      entries.push({ binding: binding++, resource: { buffer: this.errorFlagBuffer } });
-    const bindGroup = this.device.createBindGroup({ layout: bindGroupLayout, entries });
+    let bindGroup = this.bindGroups.get(key);
+    if (bindGroup === undefined) {
+      const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({
+        binding,
+        resource: { buffer },
+      }));
+      entries.push({
+        binding: entries.length,
+        resource: { buffer: this.arena, offset: 0, size: UNIFORM_SLOT },
+      });
+      if (program.checksIndices)
+        entries.push({ binding: entries.length, resource: { buffer: this.errorFlagBuffer } });
+      bindGroup = this.device.createBindGroup({ layout: bindGroupLayout, entries });
+      if (this.bindGroups.size >= MAX_BIND_GROUPS) this.bindGroups.clear();
+      this.bindGroups.set(key, bindGroup);
+    }
     const pass = this.computePass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(0, bindGroup, [uOffset]);
     pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
     this.dispatchCount++;
   }
@@ -317,6 +344,12 @@ export class WebGpuBackend implements Backend {
   /** The index of `op` in the error flag (kernels write it). */
   errorCode(op: IndexCheckingOp): number {
     return ERROR_OPS.indexOf(op);
+  }
+
+  private bufferId(buffer: GPUBuffer): number {
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) this.bufferIds.set(buffer, (id = this.nextBufferId++));
+    return id;
   }
 
   private submit(enc: GPUCommandEncoder): void {
