@@ -25,7 +25,7 @@ export interface ImageGridOptions {
 
 /** Options of `tensorImageGrid`: the image shape and channels come from the tensor's shape when it has them. */
 export type TensorImageGridOptions = Omit<ImageGridOptions, 'imageShape' | 'channels'> & {
-  /** Height and width of one image; needed for flat [N, H·W] images. */
+  /** Height and width of one image, for flat [N, H·W] images that are not square. */
   imageShape?: readonly [number, number];
 };
 
@@ -92,7 +92,8 @@ export function imageGrid(pixels: ArrayLike<number>, options: ImageGridOptions):
 
 /**
  * `imageGrid` for a tensor of images on any backend: [N, H, W] (grey),
- * [N, C, H, W] with C = 1 or 3, or flat [N, H·W] with `imageShape`.
+ * [N, C, H, W] with C = 1 or 3, or flat [N, H·W] (square, or with
+ * `imageShape`); see `imageBatchLayout`.
  *
  * @example
  * ```ts
@@ -103,23 +104,49 @@ export async function tensorImageGrid(
   images: Tensor,
   options: TensorImageGridOptions = {},
 ): Promise<RgbaImage> {
-  const { imageShape, channels } = tensorLayout(images, options.imageShape);
+  const { imageShape, channels } = imageBatchLayout(
+    'tensorImageGrid',
+    images.shape,
+    options.imageShape,
+  );
   return imageGrid(await images.data(), { ...options, imageShape, channels });
 }
 
-function tensorLayout(
-  images: Tensor,
-  imageShape: readonly [number, number] | undefined,
-): { imageShape: readonly [number, number]; channels: 1 | 3 } {
-  const s = images.shape;
+/** How a batch of pictures is laid out: the size of one image and its channels. */
+export interface ImageBatchLayout {
+  /** Height and width of one image. */
+  imageShape: readonly [number, number];
+  /** 1 (grey) or 3 (RGB). */
+  channels: 1 | 3;
+}
+
+/**
+ * The layout of a batch of pictures of shape [N, C, H, W] (C = 1 or 3),
+ * [N, H, W] (grey), or flat [N, H·W] (grey; H × W from `imageShape`, or
+ * square when H·W is a perfect square). `op` names the caller in the error.
+ *
+ * @example
+ * ```ts
+ * imageBatchLayout('show', [16, 64]); // { imageShape: [8, 8], channels: 1 }
+ * ```
+ */
+export function imageBatchLayout(
+  op: string,
+  shape: readonly number[],
+  imageShape?: readonly [number, number],
+): ImageBatchLayout {
+  const s = shape;
   if (s.length === 4 && (s[1] === 1 || s[1] === 3))
     return { imageShape: [s[2]!, s[3]!], channels: s[1] };
   if (s.length === 3) return { imageShape: [s[1]!, s[2]!], channels: 1 };
-  if (s.length === 2 && imageShape !== undefined && imageShape[0] * imageShape[1] === s[1])
-    return { imageShape, channels: 1 };
+  if (s.length === 2) {
+    const side = Math.round(Math.sqrt(s[1]!));
+    const hw = imageShape ?? (side * side === s[1] ? ([side, side] as const) : undefined);
+    if (hw !== undefined && hw[0] * hw[1] === s[1]) return { imageShape: hw, channels: 1 };
+  }
   throw new ShapeError(
-    'tensorImageGrid',
-    `expected images [N, H, W], [N, 1|3, H, W] or [N, H·W] with imageShape, got ${fmtShape(s)}` +
+    op,
+    `expected images [N, H, W], [N, 1|3, H, W] or [N, H·W] (square, or with imageShape), got ${fmtShape(s)}` +
       (imageShape ? ` with imageShape [${imageShape.join(', ')}]` : ''),
   );
 }

@@ -82,8 +82,10 @@ export {
 export {
   imageGrid,
   tensorImageGrid,
+  imageBatchLayout,
   type ImageGridOptions,
   type TensorImageGridOptions,
+  type ImageBatchLayout,
 } from './image-grid.js';
 export {
   scatterImage,

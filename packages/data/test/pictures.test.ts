@@ -61,9 +61,13 @@ describe('imageGrid', () => {
     const c = await tensorImageGrid(t.reshape([3, 4]), { imageShape: [2, 2], columns: 3 });
     expect(b.data).toEqual(a.data);
     expect(c.data).toEqual(a.data);
-    await expect(tensorImageGrid(t.reshape([3, 4]))).rejects.toThrow(
-      'tensorImageGrid: expected images [N, H, W], [N, 1|3, H, W] or [N, H·W] with imageShape, got [3,4]',
+    await expect(
+      tensorImageGrid(tensor(new Array(15).fill(0), { shape: [3, 5] }), { imageShape: [2, 2] }),
+    ).rejects.toThrow(
+      'tensorImageGrid: expected images [N, H, W], [N, 1|3, H, W] or [N, H·W] (square, or with imageShape), got [3,5] with imageShape [2, 2]',
     );
+    // flat square images need no imageShape
+    expect((await tensorImageGrid(t.reshape([3, 4]), { columns: 3 })).data).toEqual(a.data);
   });
 
   it('refuses a partial image and bad options by name', () => {

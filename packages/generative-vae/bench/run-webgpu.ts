@@ -28,37 +28,10 @@ import {
   type Timing,
   type TimingBudget,
 } from '../../core-tensor/bench/timing.js';
-import {
-  SAMPLE_BATCH,
-  SIZES,
-  TRAIN_BATCH,
-  tfjsVae,
-  webgradVae,
-  type VaeBenchModel,
-} from './vae-model.js';
+import { VAE_CASES, tfjsVae, webgradVae } from './vae-model.js';
 
 const quick = process.argv.includes('--quick');
 const budget: TimingBudget = quick ? QUICK_BUDGET : { ...DEFAULT_BUDGET, minRuns: 3 };
-const architecture = `${SIZES.input}-${SIZES.hidden}-${SIZES.latent}`;
-const CASES: {
-  key: string;
-  title: string;
-  run: (m: VaeBenchModel) => Promise<unknown> | unknown;
-  perRun: number;
-}[] = [
-  {
-    key: 'vae-train-step',
-    title: `VAE ${architecture} train step, batch ${TRAIN_BATCH}, Adam`,
-    run: (m) => m.trainStep(),
-    perRun: TRAIN_BATCH,
-  },
-  {
-    key: 'vae-sample',
-    title: `VAE ${architecture}: decode ${SAMPLE_BATCH} prior samples`,
-    run: (m) => m.sample(),
-    perRun: SAMPLE_BATCH,
-  },
-];
 
 async function measureAsync(run: () => Promise<unknown> | unknown): Promise<Timing> {
   for (let i = 0; i < budget.warmup; i++) await run();
@@ -105,7 +78,7 @@ async function main(): Promise<void> {
     { id: 'tfjs-webgpu', label: 'tfjs-backend-webgpu', isWebgrad: false },
     { id: 'webgrad-cpu', label: 'webgrad cpu', isWebgrad: false },
   ];
-  const results: CaseResult[] = CASES.map((c) => ({
+  const results: CaseResult[] = VAE_CASES.map((c) => ({
     key: c.key,
     title: c.title,
     suite: 'vae on webgpu',
@@ -139,7 +112,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   console.log(
-    `bench webgpu (generative-vae): ${CASES.length} case(s)${quick ? ' (quick: not a measurement)' : ''}`,
+    `bench webgpu (generative-vae): ${VAE_CASES.length} case(s)${quick ? ' (quick: not a measurement)' : ''}`,
   );
   for (const col of columns) {
     if (col.skipped) continue;
@@ -148,7 +121,7 @@ async function main(): Promise<void> {
         ? tfjsVae(tf!, 'async')
         : webgradVae(col.id === 'webgrad-webgpu' ? 'webgpu' : 'cpu');
     try {
-      for (const [i, c] of CASES.entries()) {
+      for (const [i, c] of VAE_CASES.entries()) {
         try {
           const t = await measureAsync(() => c.run(model));
           results[i]!.timings[col.id] = t;
@@ -165,6 +138,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(formatReport(columns, results));
+  // the same record as core-tensor's runners write (report.ts has no helper for the environment)
   let root = resolve(process.cwd());
   while (!existsSync(join(root, 'pnpm-workspace.yaml'))) root = dirname(root);
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {

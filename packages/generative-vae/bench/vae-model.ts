@@ -10,6 +10,27 @@ export const TRAIN_BATCH = 128;
 /** Pictures decoded per sampling run. */
 export const SAMPLE_BATCH = 1024;
 
+/** The two cases both halves of the bench time, with how many images one run handles. */
+export const VAE_CASES: readonly {
+  key: string;
+  title: string;
+  perRun: number;
+  run: (m: VaeBenchModel) => Promise<unknown> | unknown;
+}[] = [
+  {
+    key: 'vae-train-step',
+    title: `VAE ${SIZES.input}-${SIZES.hidden}-${SIZES.latent} train step, batch ${TRAIN_BATCH}, Adam`,
+    perRun: TRAIN_BATCH,
+    run: (m) => m.trainStep(),
+  },
+  {
+    key: 'vae-sample',
+    title: `VAE ${SIZES.input}-${SIZES.hidden}-${SIZES.latent}: decode ${SAMPLE_BATCH} prior samples`,
+    perRun: SAMPLE_BATCH,
+    run: (m) => m.sample(),
+  },
+];
+
 /** What one engine needs to time a train step and a sampling run. */
 export interface VaeBenchModel {
   /** One Adam step on a batch (forward, loss, backward, update); resolves with the loss, read back. */

@@ -6,7 +6,14 @@ import {
   type Generator,
   type Tensor,
 } from '@webgrad/core-tensor';
-import { encodePng, imageGrid, scatterImage, type ImageGridOptions } from '@webgrad/data';
+import {
+  encodePng,
+  imageBatchLayout,
+  imageGrid,
+  scatterImage,
+  type ImageBatchLayout,
+  type ImageGridOptions,
+} from '@webgrad/data';
 import { normalQuantile } from './normal-quantile.js';
 import type { VAE } from './vae.js';
 
@@ -69,7 +76,7 @@ export async function reconstructionsPng(
   const batch = x.narrow(0, 0, n);
   const recon = model.reconstruct(batch);
   try {
-    const layout = pictureLayout('reconstructionsPng', batch, options.imageShape);
+    const layout = imageBatchLayout('reconstructionsPng', batch.shape, options.imageShape);
     const [a, b] = [await batch.data(), await recon.data()];
     const per = a.length / n;
     const rows = new Float32Array(2 * a.length);
@@ -101,12 +108,12 @@ export async function interpolationPng(
       `expected from and to with the same number of examples, got ${fmtShape(from.shape)} and ${fmtShape(to.shape)}`,
     );
   const rows: Float32Array[] = [];
-  let layout: ReturnType<typeof pictureLayout> | null = null;
+  let layout: ImageBatchLayout | null = null;
   for (let i = 0; i < from.shape[0]!; i++) {
     const a = from.narrow(0, i, 1);
     const b = to.narrow(0, i, 1);
     const path = vae.interpolate(a, b, steps);
-    layout ??= pictureLayout('interpolationPng', path, options.imageShape);
+    layout ??= imageBatchLayout('interpolationPng', path.shape, options.imageShape);
     rows.push(Float32Array.from(await path.data()));
     for (const t of [a, b, path]) t.dispose();
   }
@@ -185,7 +192,7 @@ export async function tensorPng(
   images: Tensor,
   options: PictureOptions & { columns?: number } = {},
 ): Promise<Uint8Array> {
-  const layout = pictureLayout('tensorPng', images, options.imageShape);
+  const layout = imageBatchLayout('tensorPng', images.shape, options.imageShape);
   return encodePng(
     imageGrid(await images.data(), {
       ...gridOptions(options),
@@ -197,26 +204,4 @@ export async function tensorPng(
 
 function gridOptions(options: PictureOptions): Pick<ImageGridOptions, 'scale' | 'padding'> {
   return { scale: options.scale ?? 4, padding: options.padding ?? 1 };
-}
-
-/** The image shape and channels of a batch of pictures. */
-function pictureLayout(
-  op: string,
-  images: Tensor,
-  imageShape: readonly [number, number] | undefined,
-): { imageShape: readonly [number, number]; channels: 1 | 3 } {
-  const s = images.shape;
-  if (s.length === 4 && (s[1] === 1 || s[1] === 3))
-    return { imageShape: [s[2]!, s[3]!], channels: s[1] };
-  if (s.length === 3) return { imageShape: [s[1]!, s[2]!], channels: 1 };
-  if (s.length === 2) {
-    const side = Math.round(Math.sqrt(s[1]!));
-    const shape = imageShape ?? (side * side === s[1] ? ([side, side] as const) : undefined);
-    if (shape !== undefined && shape[0] * shape[1] === s[1])
-      return { imageShape: shape, channels: 1 };
-  }
-  throw new ShapeError(
-    op,
-    `expected pictures [N, H, W], [N, 1|3, H, W] or [N, H·W] (square, or with imageShape), got ${fmtShape(s)}`,
-  );
 }

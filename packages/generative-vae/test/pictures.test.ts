@@ -80,7 +80,7 @@ describe('pictures as PNG bytes', () => {
       size(await tensorPng(images.narrow(0, 0, 6).reshape([6, 1, 8, 8]), { columns: 3, scale: 1 })),
     ).toEqual([28, 19]);
     await expect(tensorPng(tensor([[1, 2, 3]]))).rejects.toThrow(
-      'tensorPng: expected pictures [N, H, W], [N, 1|3, H, W] or [N, H·W] (square, or with imageShape), got [1,3]',
+      'tensorPng: expected images [N, H, W], [N, 1|3, H, W] or [N, H·W] (square, or with imageShape), got [1,3]',
     );
   });
 });
