@@ -60,7 +60,7 @@ export interface DDPMLossOptions {
  * const ddpm = new DDPM(new MlpDenoiser({ dataDim: 2 }), DiffusionSchedule.cosine(50));
  * const adam = new Adam(ddpm.parameters(), { lr: 1e-3 });
  * const { points } = twoMoons({ numSamples: 256, noise: 0.05 });
- * for (let i = 0; i < 10; i++) ddpm.trainStep(adam, points);
+ * for (let i = 0; i < 10; i++) await ddpm.trainStep(adam, points);
  * const { samples } = ddpm.sampleDdim([100, 2], { steps: 10 });
  * ```
  */
@@ -106,25 +106,38 @@ export class DDPM<M extends DenoiserModule = DenoiserModule> extends Module<
     });
   }
 
-  /** One optimisation step on the batch x: zero the gradients, backpropagate the loss, update; returns the loss. */
-  trainStep(optimizer: StepOptimizer, x0: Tensor, options: DDPMLossOptions = {}): number {
-    return tidy(() => {
+  /**
+   * One optimisation step on the batch x: zero the gradients, backpropagate
+   * the loss, update; resolves to the loss (read back asynchronously, so it
+   * works on WebGPU too).
+   */
+  async trainStep(
+    optimizer: StepOptimizer,
+    x0: Tensor,
+    options: DDPMLossOptions = {},
+  ): Promise<number> {
+    const loss = tidy(() => {
       optimizer.zeroGrad();
-      const loss = this.loss(x0, options);
-      loss.backward();
+      const l = this.loss(x0, options);
+      l.backward();
       optimizer.step();
-      return loss.item();
+      return l.detach();
     });
+    try {
+      return await loss.itemAsync();
+    } finally {
+      loss.dispose();
+    }
   }
 
-  /** Ancestral sampling with the model's settings (see `ddpmSample`). */
+  /** Ancestral sampling with the model's settings, on its parameters' backend (see `ddpmSample`). */
   sample(shape: readonly number[], options: DdpmSampleOptions = {}): SamplingResult {
     return this.evaluating(() =>
       ddpmSample(this.model, this._schedule, shape, { ...this.samplerDefaults(), ...options }),
     );
   }
 
-  /** DDIM sampling with the model's settings (see `ddimSample`). */
+  /** DDIM sampling with the model's settings, on its parameters' backend (see `ddimSample`). */
   sampleDdim(shape: readonly number[], options: DdimSampleOptions = {}): SamplingResult {
     return this.evaluating(() =>
       ddimSample(this.model, this._schedule, shape, { ...this.samplerDefaults(), ...options }),
@@ -151,11 +164,14 @@ export class DDPM<M extends DenoiserModule = DenoiserModule> extends Module<
     return `prediction='${this.options.prediction}', variance='${this.options.variance}', timesteps=${this._schedule.numTimesteps}`;
   }
 
+  /** The model's settings, and its parameters' backend for the samples. */
   private samplerDefaults(): DdpmSampleOptions {
+    const backend = this.parameters()[0]?.backend.name;
     return {
       prediction: this.options.prediction,
       variance: this.options.variance,
       clipDenoised: this.options.clipDenoised,
+      ...(backend !== undefined ? { backend } : {}),
     };
   }
 

@@ -66,3 +66,12 @@ export {
   type DenoiserModule,
   type StepOptimizer,
 } from './ddpm.js';
+export {
+  sampleGridPng,
+  denoisingSequencePng,
+  samplesVersusDataPng,
+  trajectoryScatterPng,
+  type ImagePictureOptions,
+  type DenoisingSequenceOptions,
+  type ScatterPictureOptions,
+} from './diffusion-pictures.js';

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { manualSeed } from '@webgrad/core-tensor';
 import { Adam, CosineAnnealingLR } from '@webgrad/optim';
-import { batches, twoMoons } from '@webgrad/data';
-import { DDPM, DiffusionSchedule, MlpDenoiser } from '@webgrad/generative-diffusion';
+import { join } from 'node:path';
+import { batches, twoMoons, writePng } from '@webgrad/data';
+import {
+  DDPM,
+  DiffusionSchedule,
+  MlpDenoiser,
+  samplesVersusDataPng,
+  trajectoryScatterPng,
+} from '@webgrad/generative-diffusion';
+import { ARTIFACTS } from './artifacts.js';
 import { gaussianWithSameMoments, mmd2 } from './sample-statistics.js';
 
 // The statistic: the unbiased MMD² with a sum of Gaussian kernels of widths
@@ -44,7 +52,7 @@ describe('a diffusion model of two moons', () => {
     const lr = new CosineAnnealingLR(adam, { tMax: epochs * 8 });
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (const { x } of batches(data, null, { batchSize: 256, shuffle: true, seed: 4, epoch })) {
-        ddpm.trainStep(adam, x);
+        await ddpm.trainStep(adam, x);
         lr.step();
         x.dispose();
       }
@@ -52,8 +60,17 @@ describe('a diffusion model of two moons', () => {
     }
     const trained = (performance.now() - started) / 1000;
 
-    const ancestral = ddpm.sample([1000, 2]).samples.dataSync() as Float32Array;
+    const run = ddpm.sample([1000, 2], { returnTrajectory: true });
+    const ancestral = run.samples.dataSync() as Float32Array;
     const ddim = ddpm.sampleDdim([1000, 2], { steps: 20 }).samples.dataSync() as Float32Array;
+    await writePng(
+      join(ARTIFACTS, 'two-moons-samples.png'),
+      await samplesVersusDataPng(run.samples, data),
+    );
+    await writePng(
+      join(ARTIFACTS, 'two-moons-denoising.png'),
+      await trajectoryScatterPng(run, { frames: 6, size: 200 }),
+    );
     const score = {
       reference: mmd2(otherFresh, fresh, 2, BANDWIDTHS),
       gaussian: mmd2(gaussian, fresh, 2, BANDWIDTHS),
