@@ -1,5 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Timing } from './timing.js';
 
 /** A column of the table: an engine or the numpy anchor. */
@@ -108,4 +110,31 @@ export function writeRecord(repoRoot: string, record: BenchRecord): string {
   writeFileSync(`${path}.tmp`, JSON.stringify(record, null, 2) + '\n');
   renameSync(`${path}.tmp`, path);
   return path;
+}
+
+/** The repository root above `dir` (the folder holding pnpm-workspace.yaml). */
+export function findRepoRoot(dir: string): string {
+  let d = resolve(dir);
+  while (!existsSync(join(d, 'pnpm-workspace.yaml'))) {
+    const up = dirname(d);
+    if (up === d) throw new Error(`bench: no pnpm-workspace.yaml above ${dir}`);
+    d = up;
+  }
+  return d;
+}
+
+/**
+ * What a results file records about the run: the git commit, Node, the CPU
+ * model, cores and memory, plus `extra` (e.g. `{ quick }`).
+ */
+export function benchEnvironment(repoRoot: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  return {
+    commit: commit.status === 0 ? commit.stdout.trim() : 'unknown',
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    ...extra,
+  };
 }

@@ -12,12 +12,12 @@
  * `--only=key,key`, `--no-webgpu`, `--no-torch`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backendInfo, configureCpu, findBackend, init, setBackend } from '@webgrad/core-tensor';
-import { formatReport, writeRecord, type BenchRecord, type CaseResult, type Column } from '../../core-tensor/bench/report.js';
+import { benchEnvironment, findRepoRoot, formatReport, writeRecord, type BenchRecord, type CaseResult, type Column } from '../../core-tensor/bench/report.js';
 import { DEFAULT_BUDGET, QUICK_BUDGET, summarize, type Timing, type TimingBudget } from '../../core-tensor/bench/timing.js';
 import { GPT_CASES, type AsyncStep } from './gpt-cases.js';
 
@@ -81,12 +81,6 @@ const webgpuEngine: Engine = {
     }
   },
 };
-
-function repoRoot(): string {
-  let d = resolve(here);
-  while (!existsSync(join(d, 'pnpm-workspace.yaml'))) d = dirname(d);
-  return d;
-}
 
 function runTorch(keys: readonly string[]): { timings: Record<string, CpuTiming>; meta: Record<string, string>; skipped?: string } {
   const r = spawnSync('/usr/bin/python3', [join(here, 'torch_reference.py'), ...(quick ? ['--quick'] : []), '--threads', '1', ...keys], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -159,21 +153,13 @@ async function main(): Promise<void> {
       .map((c) => `${c.id} ${((r.tokens / r.timings[c.id]!.medianMs) * 1000).toFixed(0)} | ${((r.tokens / r.cpuMs[c.id]!) * 1000).toFixed(0)}`);
     console.log(`  ${r.key.padEnd(18)} ${cells.join(', ')}`);
   }
-  const root = repoRoot();
-  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  const root = findRepoRoot(here);
   const pkg = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { name: string };
   const record: BenchRecord = {
     package: pkg.name,
     date: new Date().toISOString(),
-    environment: {
-      commit: commit.status === 0 ? commit.stdout.trim() : 'unknown',
-      node: process.version,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      loadAverage: (await import('node:os')).loadavg(),
-      quick,
-    },
+    // the load average says how shared the machine was while it measured
+    environment: benchEnvironment(root, { loadAverage: loadavg(), quick }),
     columns,
     engines: details,
     results,

@@ -1,4 +1,5 @@
-import type { AnyModule } from '@webgrad/nn';
+import { ArgumentError } from '@webgrad/core-tensor';
+import { ModuleList, type AnyModule } from '@webgrad/nn';
 
 /**
  * Makes `copy` (a freshly built module of the same structure) a deep copy of
@@ -12,4 +13,10 @@ export function copyModuleState<M extends AnyModule>(source: M, copy: M): M {
     m.training = flags[i]!;
   });
   return copy;
+}
+
+/** `numLayers` deep copies of `layer` in a ModuleList, PyTorch's `_get_clones`. */
+export function cloneLayers<L extends AnyModule & { deepCopy(): L }>(op: string, layer: L, numLayers: number): ModuleList<L> {
+  if (!Number.isInteger(numLayers) || numLayers < 1) throw new ArgumentError(op, `numLayers must be a positive integer, got ${numLayers}`);
+  return new ModuleList(Array.from({ length: numLayers }, () => layer.deepCopy()));
 }

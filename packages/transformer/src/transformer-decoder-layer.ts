@@ -1,7 +1,7 @@
 import type { Tensor } from '@webgrad/core-tensor';
 import { Linear, Module } from '@webgrad/nn';
 import { Dropout, LayerNorm } from '@webgrad/regularize';
-import { feedForward } from './feed-forward.js';
+import { attentionSublayer, feedForward } from './transformer-sublayers.js';
 import { copyModuleState } from './module-copy.js';
 import { MultiheadAttention } from './multihead-attention.js';
 import { resolveActivation } from './transformer-activation.js';
@@ -71,6 +71,9 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, Transformer
     options: TransformerLayerOptions = {},
   ) {
     super();
+    // Line for line like TransformerEncoderLayer's constructor, on purpose: each list is the
+    // order PyTorch registers that class's submodules in (so state dicts list the same keys in
+    // the same order), and the decoder's interleaves multihead_attn, norm3 and dropout3.
     const o = resolveLayerOptions('TransformerDecoderLayer', dModel, nhead, options);
     this.options = o;
     const gen = o.generator ? { generator: o.generator } : {};
@@ -109,23 +112,11 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, Transformer
   }
 
   private selfAttentionBlock(x: Tensor, options: TransformerDecoderLayerForwardOptions): Tensor {
-    const [y] = this.self_attn.forward(x, x, x, {
-      attnMask: options.tgtMask ?? null,
-      keyPaddingMask: options.tgtKeyPaddingMask ?? null,
-      isCausal: options.tgtIsCausal ?? false,
-      needWeights: false,
-    });
-    return this.dropout1.forward(y);
+    return attentionSublayer(this.self_attn, this.dropout1, x, x, { mask: options.tgtMask, keyPaddingMask: options.tgtKeyPaddingMask, isCausal: options.tgtIsCausal });
   }
 
   private crossAttentionBlock(x: Tensor, memory: Tensor, options: TransformerDecoderLayerForwardOptions): Tensor {
-    const [y] = this.multihead_attn.forward(x, memory, memory, {
-      attnMask: options.memoryMask ?? null,
-      keyPaddingMask: options.memoryKeyPaddingMask ?? null,
-      isCausal: options.memoryIsCausal ?? false,
-      needWeights: false,
-    });
-    return this.dropout2.forward(y);
+    return attentionSublayer(this.multihead_attn, this.dropout2, x, memory, { mask: options.memoryMask, keyPaddingMask: options.memoryKeyPaddingMask, isCausal: options.memoryIsCausal });
   }
 
   private feedForwardBlock(x: Tensor): Tensor {

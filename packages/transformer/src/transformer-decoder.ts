@@ -1,5 +1,6 @@
-import { ArgumentError, type Tensor } from '@webgrad/core-tensor';
-import { Module, ModuleList } from '@webgrad/nn';
+import type { Tensor } from '@webgrad/core-tensor';
+import { Module, type ModuleList } from '@webgrad/nn';
+import { cloneLayers } from './module-copy.js';
 import type { LayerNorm } from '@webgrad/regularize';
 import type { TransformerDecoderLayer, TransformerDecoderLayerForwardOptions } from './transformer-decoder-layer.js';
 
@@ -33,8 +34,7 @@ export class TransformerDecoder extends Module<[Tensor, Tensor, TransformerDecod
     options: TransformerDecoderOptions = {},
   ) {
     super();
-    if (!Number.isInteger(numLayers) || numLayers < 1) throw new ArgumentError('TransformerDecoder', `numLayers must be a positive integer, got ${numLayers}`);
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => decoderLayer.deepCopy()));
+    this.layers = cloneLayers('TransformerDecoder', decoderLayer, numLayers);
     this.norm = options.norm ?? null;
   }
 

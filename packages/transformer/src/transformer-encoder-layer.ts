@@ -1,7 +1,7 @@
 import type { Tensor } from '@webgrad/core-tensor';
 import { Linear, Module } from '@webgrad/nn';
 import { Dropout, LayerNorm } from '@webgrad/regularize';
-import { feedForward } from './feed-forward.js';
+import { attentionSublayer, feedForward } from './transformer-sublayers.js';
 import { copyModuleState } from './module-copy.js';
 import { MultiheadAttention } from './multihead-attention.js';
 import { resolveActivation } from './transformer-activation.js';
@@ -92,13 +92,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
   }
 
   private selfAttentionBlock(x: Tensor, options: TransformerEncoderLayerForwardOptions): Tensor {
-    const [y] = this.self_attn.forward(x, x, x, {
-      attnMask: options.srcMask ?? null,
-      keyPaddingMask: options.srcKeyPaddingMask ?? null,
-      isCausal: options.isCausal ?? false,
-      needWeights: false,
-    });
-    return this.dropout1.forward(y);
+    return attentionSublayer(this.self_attn, this.dropout1, x, x, { mask: options.srcMask, keyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal });
   }
 
   private feedForwardBlock(x: Tensor): Tensor {

@@ -1,5 +1,6 @@
-import { ArgumentError, type Tensor } from '@webgrad/core-tensor';
-import { Module, ModuleList } from '@webgrad/nn';
+import type { Tensor } from '@webgrad/core-tensor';
+import { Module, type ModuleList } from '@webgrad/nn';
+import { cloneLayers } from './module-copy.js';
 import type { LayerNorm } from '@webgrad/regularize';
 import type { TransformerEncoderLayer } from './transformer-encoder-layer.js';
 
@@ -45,8 +46,7 @@ export class TransformerEncoder extends Module<[Tensor, TransformerEncoderForwar
     options: TransformerEncoderOptions = {},
   ) {
     super();
-    if (!Number.isInteger(numLayers) || numLayers < 1) throw new ArgumentError('TransformerEncoder', `numLayers must be a positive integer, got ${numLayers}`);
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => encoderLayer.deepCopy()));
+    this.layers = cloneLayers('TransformerEncoder', encoderLayer, numLayers);
     this.norm = options.norm ?? null;
   }
 
