@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     { id: 'webgrad-webgpu', label: 'webgrad webgpu', isWebgrad: true },
     { id: 'tfjs-webgpu', label: 'tfjs-backend-webgpu', isWebgrad: false },
   ];
-  const results: CaseResult[] = cases.map((c) => ({ key: c.key, title: c.title, suite: 'webgpu matmul', flops: c.flops, timings: {}, failures: {} }));
+  const results: CaseResult[] = cases.map((c) => ({ key: c.key, title: c.title, suite: c.key.startsWith('matmul') ? 'webgpu matmul' : 'webgpu training step', flops: c.flops, timings: {}, failures: {} }));
   const engines: Record<string, Record<string, unknown>> = {};
   console.log(`bench webgpu: ${cases.length} case(s) × 2 engines${quick ? ' (quick: not a measurement)' : ''}`);
   const noGpu = await shareNavigatorGpu();
