@@ -119,7 +119,12 @@ function packPanelsB(N: i32, kc: i32, b: usize, rsB: i32, csB: i32, out: usize):
   }
 }
 
-/** A[i, k] for i < mc, k < kc into ceil(mc/6) panels of kc×6 floats (rows past mc are zero). */
+/**
+ * A[i, k] for i < mc, k < kc into ceil(mc/6) panels of kc×6 floats (rows past
+ * mc are zero). It mirrors packPanelsB case for case; the vector moves differ
+ * with the panel width (6 = a vector and a pair, 8 = two vectors), which is
+ * why the two are written out rather than shared.
+ */
 function packPanelsA(mc: i32, kc: i32, a: usize, rsA: i32, csA: i32, out: usize): void {
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const mr = mc - i0 < MR ? mc - i0 : MR;

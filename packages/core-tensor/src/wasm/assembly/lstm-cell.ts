@@ -101,6 +101,9 @@ export function lstmCellBackwardF32(dh: usize, dcn: usize, gi: usize, gh: usize,
     for (let j = 0; j < H; j += 2) {
       const k = g0 + (<usize>j << 2);
       const s = s0 + (<usize>j << 2);
+      // the gates are recomputed from the saved inputs exactly as in lstmCellF32 (and as the
+      // reference does): four vectors, which AssemblyScript cannot return from one shared helper
+      // without a round trip through memory
       const i = sigmoid2v(f64x2.add(load2(gi + k), load2(gh + k)));
       const f = sigmoid2v(f64x2.add(load2(gi + k + hb), load2(gh + k + hb)));
       const g = tanh2v(f64x2.add(load2(gi + k + 2 * hb), load2(gh + k + 2 * hb)));
