@@ -126,6 +126,21 @@ describe('seq2seq mechanics', () => {
     expect(() => add.forward(query, tensor([[[1, 2, 3]]]))).toThrow(/BahdanauAttention: expected query \[B, 2\] and keys \[B, S, 2\], got query \[1,2\] and keys \[1,1,3\]/);
   });
 
+  it('an LSTM encoder–decoder (cell states bridged too) decodes greedily and by beam search', () => {
+    manualSeed(44);
+    for (const attention of ['bahdanau', 'luong', 'none'] as const) {
+      const model = new Seq2Seq({ srcVocab: V, tgtVocab: V, embedDim: 6, hiddenSize: 6, cell: 'lstm', attention, padIndex: pad });
+      expect(model.bridgeCell).not.toBeNull();
+      const { logits } = noGrad(() => model.forward(data.source, tgtIn, { srcLengths: data.sourceLengths }));
+      expect(logits.shape).toEqual([4, 5, V]);
+      const { tokens } = model.greedyDecode(data.source, { bos, eos, maxLength: 3, srcLengths: data.sourceLengths });
+      expect(tokens.every((t) => t.length <= 3)).toBe(true);
+      const hyps = model.beamSearch(select(data.source, 0, 0), { bos, eos, beamWidth: 3, maxLength: 3 });
+      expect(hyps.length).toBeGreaterThan(0);
+      expect(hyps[0]!.logProb).toBeLessThan(0);
+    }
+  });
+
   it('rejects float token ids by name', () => {
     const model = new Seq2Seq({ srcVocab: V, tgtVocab: V, embedDim: 4, hiddenSize: 4 });
     expect(() => model.forward(data.source.cast('float32') as Tensor, tgtIn)).toThrow(/Seq2Seq.encode: expected src of int32 token ids, got float32/);

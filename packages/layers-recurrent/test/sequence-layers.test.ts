@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { concat, manualSeed, memory, narrow, randn, sum, tensor, tidy, zeros } from '@webgrad/core-tensor';
-import { GRU, LSTM, RNN, RNNCell } from '@webgrad/layers-recurrent';
+import { clipGradNorm } from '@webgrad/regularize';
+import { GRU, LSTM, RNN, RNNCell, identityRecurrentInit_ } from '@webgrad/layers-recurrent';
 import { expectClose } from './expect-close.js';
 
 describe('variable-length batches', () => {
@@ -153,5 +154,21 @@ describe('memory', () => {
       lstm.zeroGrad();
     }
     expect(memory().numTensors).toBe(before);
+  });
+});
+
+describe('gradient clipping', () => {
+  it('clipGradNorm from @webgrad/regularize rescales an exploding RNN gradient to the given global norm', () => {
+    manualSeed(27);
+    const rnn = identityRecurrentInit_(new RNN(2, 8, { nonlinearity: 'relu' }), { scale: 1.3, inputStd: 0.5 });
+    const x = randn([30, 4, 2]).abs();
+    sum(rnn.forward(x)[0]).backward();
+    const globalNorm = (): number => Math.sqrt(rnn.parameters().reduce((s, p) => s + p.grad!.square().sum().item(), 0));
+    const before = globalNorm();
+    // 1.3^30 ≈ 2600: the gradient explodes
+    expect(before).toBeGreaterThan(1e3);
+    const reported = clipGradNorm(rnn.parameters(), 5).item();
+    expect(reported).toBeCloseTo(before, -1);
+    expect(globalNorm()).toBeCloseTo(5, 3);
   });
 });
