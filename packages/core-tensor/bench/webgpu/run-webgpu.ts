@@ -8,56 +8,17 @@
  *
  * Flags: `--quick` (two timed runs each), `--only=key,key`.
  */
-import { spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
 import { findBackend, init, setBackend } from '@webgrad/core-tensor';
 import type { Tfjs } from '../bench-case.js';
-import { formatReport, writeRecord, type BenchRecord, type CaseResult, type Column } from '../report.js';
-import { DEFAULT_BUDGET, QUICK_BUDGET, summarize, type TimingBudget } from '../timing.js';
+import { formatReport, type CaseResult, type Column } from '../report.js';
+import { DEFAULT_BUDGET, QUICK_BUDGET, type TimingBudget } from '../timing.js';
+import { measureAsync, shareNavigatorGpu, writeBenchRecord } from './webgpu-harness.js';
 import { WEBGPU_CASES, type GpuStep } from './webgpu-cases.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean) ?? [];
 const budget: TimingBudget = quick ? QUICK_BUDGET : { ...DEFAULT_BUDGET, minRuns: 3 };
-
-/** `measure` for steps that finish asynchronously (GPU work). */
-async function measureAsync(step: GpuStep, b: TimingBudget): Promise<ReturnType<typeof summarize>> {
-  for (let i = 0; i < b.warmup; i++) await step.run();
-  const samples: number[] = [];
-  const start = performance.now();
-  while (samples.length < b.maxRuns && (samples.length < b.minRuns || performance.now() - start < b.minMs)) {
-    const t0 = performance.now();
-    await step.run();
-    samples.push(performance.now() - t0);
-  }
-  return summarize(samples);
-}
-
-/** One `navigator.gpu` for both libraries (browsers have it; Node gets Dawn's). */
-async function shareNavigatorGpu(): Promise<string | null> {
-  const g = globalThis as { navigator?: { gpu?: unknown } };
-  if (g.navigator?.gpu) return null;
-  try {
-    const name = 'webgpu';
-    const mod = (await import(name)) as { create: (o: string[]) => unknown; globals: object };
-    for (const [k, v] of Object.entries(mod.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
-    const gpu = mod.create([]);
-    Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu }, configurable: true });
-    (globalThis as { __webgradBenchGpu?: unknown }).__webgradBenchGpu = gpu;
-    return null;
-  } catch (e) {
-    return `the 'webgpu' package could not be loaded: ${(e as Error).message}`;
-  }
-}
-
-function repoRoot(): string {
-  let d = resolve(process.cwd());
-  while (!existsSync(join(d, 'pnpm-workspace.yaml'))) d = dirname(d);
-  return d;
-}
 
 async function main(): Promise<void> {
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -100,7 +61,7 @@ async function main(): Promise<void> {
       let step: GpuStep | undefined;
       try {
         step = col.id === 'webgrad-webgpu' ? c.webgrad() : c.tfjs(tf!);
-        const t = await measureAsync(step, budget);
+        const t = await measureAsync(() => step!.run(), budget);
         results[i]!.timings[col.id] = t;
         console.log(`  ${col.id.padEnd(16)} ${c.key.padEnd(12)} ${t.medianMs.toFixed(1)} ms ${(c.flops / t.medianMs / 1e6).toFixed(1)} GFLOP/s (median of ${t.runs})`);
       } catch (e) {
@@ -112,24 +73,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(formatReport(columns, results));
-  const root = repoRoot();
-  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
-  const record: BenchRecord = {
-    package: '@webgrad/core-tensor-webgpu',
-    date: new Date().toISOString(),
-    environment: {
-      commit: commit.status === 0 ? commit.stdout.trim() : 'unknown',
-      node: process.version,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      quick,
-    },
-    columns,
-    engines,
-    results,
-  };
-  console.log(`\nwrote ${writeRecord(root, record)}`);
+  console.log(`\nwrote ${writeBenchRecord('@webgrad/core-tensor-webgpu', { quick, columns, engines, results })}`);
   process.exit(0);
 }
 
