@@ -64,6 +64,21 @@ function matmulCase(n: number): GpuBenchCase {
   };
 }
 
+/** One Adam step on the loss `lossOf()` builds, its value read back (asynchronously: WebGPU cannot read synchronously). */
+function adamStep(adam: Adam, lossOf: () => Tensor): () => Promise<void> {
+  return async () => {
+    const loss = tidy(() => {
+      adam.zeroGrad();
+      const l = lossOf();
+      l.backward();
+      adam.step();
+      return l;
+    });
+    await loss.itemAsync();
+    loss.dispose();
+  };
+}
+
 const BATCH = 128;
 const SIZES = [784, 256, 256, 10] as const;
 
@@ -86,18 +101,7 @@ const mlpStep: GpuBenchCase = {
     const x = randn([BATCH, SIZES[0]]);
     const labels = randint(0, SIZES[3], [BATCH]);
     return {
-      async run() {
-        const loss = tidy(() => {
-          adam.zeroGrad();
-          const h = relu(layers[1]!.forward(relu(layers[0]!.forward(x))));
-          const l = crossEntropy(layers[2]!.forward(h), labels);
-          l.backward();
-          adam.step();
-          return l;
-        });
-        await loss.itemAsync();
-        loss.dispose();
-      },
+      run: adamStep(adam, () => crossEntropy(layers[2]!.forward(relu(layers[1]!.forward(relu(layers[0]!.forward(x))))), labels)),
       dispose() {
         for (const t of [...params, x, labels]) t.dispose();
         setBackend('cpu');
@@ -150,18 +154,7 @@ const lstmStep: GpuBenchCase = {
     const tokens = randint(0, VOCAB, [T, B]);
     const targets = randint(0, VOCAB, [T * B]);
     return {
-      async run() {
-        const loss = tidy(() => {
-          adam.zeroGrad();
-          const [out] = lstm.forward(emb.forward(tokens));
-          const l = crossEntropy(head.forward(out).reshape([T * B, VOCAB]), targets);
-          l.backward();
-          adam.step();
-          return l;
-        });
-        await loss.itemAsync();
-        loss.dispose();
-      },
+      run: adamStep(adam, () => crossEntropy(head.forward(lstm.forward(emb.forward(tokens))[0]).reshape([T * B, VOCAB]), targets)),
       dispose() {
         for (const t of [...params, tokens, targets]) t.dispose();
         setBackend('cpu');

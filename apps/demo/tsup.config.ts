@@ -1,3 +1,0 @@
-import { webgradTsupConfig } from '../../tsup.shared';
-
-export default webgradTsupConfig();
