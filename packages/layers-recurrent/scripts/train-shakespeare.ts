@@ -3,14 +3,15 @@
  * the validation loss drops below a target, printing one JSON line per
  * evaluation: the run documented in docs/recurrent.md.
  *
- *   pnpm --filter @webgrad/layers-recurrent train:shakespeare [--target=1.6] [--hours=12] [--hidden=256] [--layers=2]
+ *   pnpm --filter @webgrad/layers-recurrent train:shakespeare [--target=1.6] [--hours=12] [--hidden=256] [--layers=2] [--eval-every=200]
  *
  * Batches are contiguous tracks (char-rnn's layout, `lmStreamBatches`: B = 32
  * tracks, chunks of T = 64) with the LSTM state carried from chunk to chunk:
  * stateful truncated BPTT with k1 = k2 = 64. Adam (lr 2e-3, decayed ×0.5
  * after each epoch from the third), gradients clipped to norm 5. The
  * validation loss is the mean cross-entropy over the last 10% of the text
- * (nats per character), read in 16 tracks with the state carried.
+ * (nats per character), read in 16 tracks with the state carried, every
+ * `eval-every` steps; the training loss is printed every 25 steps.
  */
 import { CharTokenizer, lmStreamBatches, loadTinyShakespeare, trainValidationSplit } from '@webgrad/data';
 import { manualSeed } from '@webgrad/core-tensor';
@@ -22,7 +23,7 @@ const target = arg('target', 1.6);
 const hours = arg('hours', 12);
 const hidden = arg('hidden', 256);
 const layers = arg('layers', 2);
-const evalEvery = arg('eval-every', 100);
+const evalEvery = arg('eval-every', 200);
 
 const text = await loadTinyShakespeare();
 const tok = CharTokenizer.fromText(text);
@@ -45,6 +46,7 @@ for (let epoch = 0; ; epoch++) {
     state = r.state;
     recent.push(r.loss);
     step++;
+    if (step % 25 === 0) log({ event: 'progress', epoch, step, loss: +r.loss.toFixed(4) });
     if (step % evalEvery === 0) {
       const val = model.evaluate(valIds, { seqLen: 256, batchSize: 16 });
       log({ event: 'eval', epoch, step, trainLoss: +(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(4), valLoss: +val.loss.toFixed(4), valPerplexity: +val.perplexity.toFixed(3) });
