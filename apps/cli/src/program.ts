@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
+import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
+import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train/index.js';
 import { cliVersion } from './package-versions.js';
 
@@ -21,6 +23,8 @@ export function createProgram(): Command {
     .version(cliVersion(), '-V, --version', 'print the version')
     .option('--verbose', 'print the stack trace of an error')
     .addCommand(trainCommand())
+    .addCommand(sampleCommand())
+    .addCommand(evalCommand())
     .addCommand(infoCommand());
   forEachCommand(program, (cmd) => {
     cmd

@@ -19,11 +19,21 @@ export interface TrainLoopOptions {
   metrics: MetricsLog | null;
   /** Constant fields added to every metrics record (e.g. the learning rate). */
   metricsFields?: MetricsRecord;
+  /** Steps already done before this run (a resumed run); `steps` is the total. */
+  firstStep?: number;
+  /** Called after every step with the number of steps done and the step's loss (e.g. to write a checkpoint). */
+  afterStep?: (stepsDone: number, loss: number) => Promise<void>;
+  /**
+   * Called when Ctrl-C arrives, after the running step finished, with the
+   * number of steps done (e.g. to save a checkpoint); the run then ends with
+   * exit code 130.
+   */
+  onInterrupt?: (stepsDone: number) => Promise<void>;
 }
 
 /** What a finished run reports. */
 export interface TrainLoopResult {
-  /** The loss of every step, in order. */
+  /** The loss of every step this run took, in order. */
   losses: number[];
   /** Wall-clock seconds the loop took. */
   seconds: number;
@@ -39,6 +49,7 @@ const YIELD_EVERY_MS = 50;
  */
 export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoopResult> {
   const { steps, step, progress, metrics } = options;
+  const firstStep = options.firstStep ?? 0;
   const losses: number[] = [];
   const started = performance.now();
   let lastYield = started;
@@ -47,12 +58,15 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
   const onSigint = (): void => {
     interrupted = true;
   };
-  process.once('SIGINT', onSigint);
-  progress.start();
+  // `on`, not `once`: a second Ctrl-C while the checkpoint is written must not kill the process
+  process.on('SIGINT', onSigint);
+  progress.start(firstStep);
   try {
-    for (let i = 0; i < steps; i++) {
-      if (interrupted)
+    for (let i = firstStep; i < steps; i++) {
+      if (interrupted) {
+        await options.onInterrupt?.(i);
         throw new CliError(`interrupted after ${i} of ${steps} steps`, { exitCode: 130 });
+      }
       const lossTensor = step(i);
       const loss = await lossTensor.itemAsync();
       lossTensor.dispose();
@@ -70,6 +84,7 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
         elapsedSeconds: (performance.now() - started) / 1000,
         ...options.metricsFields,
       });
+      await options.afterStep?.(i + 1, loss);
       const now = performance.now();
       if (now - lastYield > YIELD_EVERY_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -39,6 +39,7 @@ export class TrainingProgress {
   private bar: SingleBar | null = null;
   private readonly out: NodeJS.WritableStream;
   private startedAt = 0;
+  private firstStep = 0;
   private readonly stepWidth: number;
   private readonly barIsTerminal: boolean;
 
@@ -65,16 +66,17 @@ export class TrainingProgress {
       : null;
   }
 
-  /** Starts the clock and draws the empty bar. */
-  start(): void {
+  /** Starts the clock and draws the bar at `done` steps (0, or where a resumed run starts). */
+  start(done = 0): void {
     this.startedAt = performance.now();
-    this.bar = this.multibar?.create(this.options.total, 0, { loss: '-', speed: '-' }) ?? null;
+    this.firstStep = done;
+    this.bar = this.multibar?.create(this.options.total, done, { loss: '-', speed: '-' }) ?? null;
   }
 
   /** Reports that `step` steps (1-based count) are done and the last loss was `loss`. */
   update(step: number, loss: number): void {
     const elapsed = (performance.now() - this.startedAt) / 1000;
-    const speed = elapsed > 0 ? step / elapsed : 0;
+    const speed = elapsed > 0 ? (step - this.firstStep) / elapsed : 0;
     this.bar?.update(step, { loss: formatLoss(loss), speed: speed.toFixed(speed >= 100 ? 0 : 1) });
     if (step % this.options.logEvery === 0 || step === this.options.total) {
       const eta = speed > 0 ? (this.options.total - step) / speed : 0;
