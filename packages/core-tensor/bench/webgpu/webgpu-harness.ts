@@ -5,11 +5,7 @@
  * which runs core-tensor's cases when loaded), so any package's
  * `bench/run-webgpu.ts` can build on it.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { writeRecord, type BenchRecord, type CaseResult, type Column } from '../report.js';
+import { benchEnvironment, findRepoRoot, writeRecord, type CaseResult, type Column } from '../report.js';
 import { summarize, type Timing, type TimingBudget } from '../timing.js';
 
 /**
@@ -53,27 +49,13 @@ export function writeBenchRecord(
   packageName: string,
   run: { quick: boolean; columns: Column[]; engines: Record<string, Record<string, unknown>>; results: CaseResult[] },
 ): string {
-  let root = resolve(process.cwd());
-  while (!existsSync(join(root, 'pnpm-workspace.yaml'))) {
-    const up = dirname(root);
-    if (up === root) throw new Error(`bench: no pnpm-workspace.yaml above ${process.cwd()}`);
-    root = up;
-  }
-  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
-  const record: BenchRecord = {
+  const root = findRepoRoot(process.cwd());
+  return writeRecord(root, {
     package: packageName,
     date: new Date().toISOString(),
-    environment: {
-      commit: commit.status === 0 ? commit.stdout.trim() : 'unknown',
-      node: process.version,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      quick: run.quick,
-    },
+    environment: benchEnvironment(root, { quick: run.quick }),
     columns: run.columns,
     engines: run.engines,
     results: run.results,
-  };
-  return writeRecord(root, record);
+  });
 }
