@@ -43,6 +43,19 @@ const CHECK_INDEX = `
     }
   }`;
 
+/**
+ * WGSL for indexSelect/indexAdd: thread i is element (o, j, r) of the
+ * [outer, k, inner] selection; reads and checks index j of `indexInput`.
+ */
+function selectIndex(indexInput: string): string {
+  return `if (i >= P.n) { return; }
+  let r = i % P.inner;
+  let j = (i / P.inner) % P.k;
+  let o = i / (P.inner * P.k);
+  let raw = ${indexInput}[j];
+  ${CHECK_INDEX}`;
+}
+
 /** WGSL: the x offset `off` (axis replaced by `v`) and src offset `so` of index element `i`. */
 const AXIS_OFFSETS = `
   var off = 0u;
@@ -179,12 +192,7 @@ registerGpuKernel('indexSelect', (inputs, attrs, be) => {
     params: SELECT_PARAMS,
     checksIndices: true,
     body: `
-  if (i >= P.n) { return; }
-  let r = i % P.inner;
-  let j = (i / P.inner) % P.k;
-  let o = i / (P.inner * P.k);
-  let raw = in1[j];
-  ${CHECK_INDEX}
+  ${selectIndex('in1')}
   if (ok) { out0[i] = in0[(o * u32(P.axisLen) + u32(v)) * P.inner + r]; } else { out0[i] = ${t}(0); }`,
   }));
   const total = sizeOf(shape);
@@ -212,12 +220,7 @@ registerGpuKernel('indexAdd', (inputs, attrs, be) => {
     params: SELECT_PARAMS,
     checksIndices: true,
     body: `
-  if (i >= P.n) { return; }
-  let r = i % P.inner;
-  let j = (i / P.inner) % P.k;
-  let o = i / (P.inner * P.k);
-  let raw = in0[j];
-  ${CHECK_INDEX}
+  ${selectIndex('in0')}
   if (ok) {
     ${atomicAdd(x.dtype, '(o * u32(P.axisLen) + u32(v)) * P.inner + r', 'in1[i]')}
   }`,

@@ -1,7 +1,13 @@
 import type { KernelTensor } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
-import { linearGroups, linearProgram, registerGpuKernel, wgslType } from '../webgpu/gpu-kernel.js';
+import {
+  type GpuKernel,
+  linearGroups,
+  linearProgram,
+  registerGpuKernel,
+  wgslType,
+} from '../webgpu/gpu-kernel.js';
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { stridedRead } from '../webgpu/strided-copy.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
@@ -190,12 +196,8 @@ function asRows(
   };
 }
 
-function reduceKernel(kind: Kind) {
-  return (
-    inputs: readonly KernelTensor[],
-    attrs: Readonly<Record<string, unknown>>,
-    be: WebGpuBackend,
-  ): KernelTensor[] => {
+function reduceKernel(kind: Kind): GpuKernel {
+  return (inputs, attrs, be) => {
     const x = inputs[0]!;
     const axes = attrs.axes as number[];
     const arg = isArg(kind);

@@ -1,9 +1,12 @@
-import type { KernelTensor } from '../backend.js';
 import { sizeOf } from '../shape.js';
-import { linearGroups, linearProgram, registerGpuKernel } from '../webgpu/gpu-kernel.js';
+import {
+  type GpuKernel,
+  linearGroups,
+  linearProgram,
+  registerGpuKernel,
+} from '../webgpu/gpu-kernel.js';
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
-import type { WebGpuBackend } from '../webgpu/webgpu-backend.js';
 
 // softmax and logSoftmax as one fused kernel per row: max, sum of exp(x - max)
 // and the outputs in one dispatch. Long contiguous rows get a workgroup each
@@ -92,13 +95,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   };
 }
 
-function softmaxKernel(log: boolean) {
+function softmaxKernel(log: boolean): GpuKernel {
   const op = log ? 'logSoftmax' : 'softmax';
-  return (
-    inputs: readonly KernelTensor[],
-    attrs: Readonly<Record<string, unknown>>,
-    be: WebGpuBackend,
-  ): KernelTensor[] => {
+  return (inputs, attrs, be) => {
     const x = inputs[0]!;
     const axis = attrs.axis as number;
     const out = be.output(op, x.shape, x.dtype);
