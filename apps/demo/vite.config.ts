@@ -1,0 +1,22 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import { workspaceSourceAliases } from '../../vitest.shared';
+
+const pages = ['index', 'xor'];
+
+// The site imports the workspace packages from their sources (as the tests
+// do), so `vite` and `vite build` need no prior build of the library.
+export default defineConfig({
+  root: __dirname,
+  base: './',
+  resolve: { alias: workspaceSourceAliases() },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      input: Object.fromEntries(pages.map((p) => [p, resolve(__dirname, `${p}.html`)])),
+    },
+  },
+});
