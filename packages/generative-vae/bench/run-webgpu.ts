@@ -9,13 +9,11 @@
  *
  * Flags: `--quick` (two timed runs each: checks the harness, not the speed).
  */
-import { findBackend, init, setBackend } from '@webgrad/core-tensor';
-import type { Tfjs } from '../../core-tensor/bench/bench-case.js';
-import { formatReport, type CaseResult, type Column } from '../../core-tensor/bench/report.js';
+import { formatReport, type CaseResult } from '../../core-tensor/bench/report.js';
 import { DEFAULT_BUDGET, QUICK_BUDGET, type TimingBudget } from '../../core-tensor/bench/timing.js';
 import {
   measureAsync,
-  shareNavigatorGpu,
+  prepareWebgpuEngines,
   writeBenchRecord,
 } from '../../core-tensor/bench/webgpu/webgpu-harness.js';
 import { VAE_CASES, tfjsVae, webgradVae } from './vae-model.js';
@@ -24,12 +22,7 @@ const quick = process.argv.includes('--quick');
 const budget: TimingBudget = quick ? QUICK_BUDGET : { ...DEFAULT_BUDGET, minRuns: 3 };
 
 async function main(): Promise<void> {
-  process.env.XDG_RUNTIME_DIR ??= '/tmp';
-  const columns: Column[] = [
-    { id: 'webgrad-webgpu', label: 'webgrad webgpu', isWebgrad: true },
-    { id: 'tfjs-webgpu', label: 'tfjs-backend-webgpu', isWebgrad: false },
-    { id: 'webgrad-cpu', label: 'webgrad cpu', isWebgrad: false },
-  ];
+  const { columns, engines, tf } = await prepareWebgpuEngines('generative-vae');
   const results: CaseResult[] = VAE_CASES.map((c) => ({
     key: c.key,
     title: c.title,
@@ -37,26 +30,6 @@ async function main(): Promise<void> {
     timings: {},
     failures: {},
   }));
-  const engines: Record<string, Record<string, unknown>> = {};
-  const noGpu = await shareNavigatorGpu();
-  try {
-    if (noGpu) throw new Error(noGpu);
-    await init({ backend: 'webgpu' });
-    setBackend('cpu', 'bench');
-    engines['webgrad-webgpu'] = { ...findBackend('webgpu').info() };
-  } catch (e) {
-    console.log(`bench webgpu (generative-vae): skipped, no WebGPU here (${(e as Error).message})`);
-    process.exit(0);
-  }
-  let tf: Tfjs | null = null;
-  try {
-    tf = (await import('@tensorflow/tfjs')) as Tfjs;
-    await import('@tensorflow/tfjs-backend-webgpu');
-    if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not initialise its webgpu backend');
-    engines['tfjs-webgpu'] = { backend: tf.getBackend(), version: tf.version.tfjs };
-  } catch (e) {
-    columns[1]!.skipped = (e as Error).message;
-  }
   console.log(
     `bench webgpu (generative-vae): ${VAE_CASES.length} case(s)${quick ? ' (quick: not a measurement)' : ''}`,
   );
@@ -85,7 +58,12 @@ async function main(): Promise<void> {
     }
   }
   console.log(formatReport(columns, results));
-  const path = writeBenchRecord('@webgrad/generative-vae-webgpu', { quick, columns, engines, results });
+  const path = writeBenchRecord('@webgrad/generative-vae-webgpu', {
+    quick,
+    columns,
+    engines,
+    results,
+  });
   console.log(`\nwrote ${path}`);
   process.exit(0);
 }

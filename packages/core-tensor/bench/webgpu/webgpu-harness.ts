@@ -5,6 +5,8 @@
  * which runs core-tensor's cases when loaded), so any package's
  * `bench/run-webgpu.ts` can build on it.
  */
+import { findBackend, init, setBackend } from '@webgrad/core-tensor';
+import type { Tfjs } from '../bench-case.js';
 import { benchEnvironment, findRepoRoot, writeRecord, type CaseResult, type Column } from '../report.js';
 import { summarize, type Timing, type TimingBudget } from '../timing.js';
 
@@ -25,6 +27,53 @@ export async function shareNavigatorGpu(): Promise<string | null> {
   } catch (e) {
     return `the 'webgpu' package could not be loaded: ${(e as Error).message}`;
   }
+}
+
+/** The engines of a WebGPU run, prepared. */
+export interface WebgpuEngines {
+  /** webgrad webgpu, tfjs-backend-webgpu (skipped with a reason when tfjs cannot start) and webgrad cpu. */
+  columns: Column[];
+  /** What each started engine reported about itself. */
+  engines: Record<string, Record<string, unknown>>;
+  /** tfjs on its webgpu backend, or null when it could not start. */
+  tf: Tfjs | null;
+}
+
+/**
+ * Starts webgrad's WebGPU backend (leaving the CPU active) and tfjs on
+ * `@tensorflow/tfjs-backend-webgpu`, on one shared adapter. Without WebGPU
+ * it prints that `name`'s WebGPU bench is skipped and exits 0 (a benchmark
+ * is not a test).
+ */
+export async function prepareWebgpuEngines(name: string): Promise<WebgpuEngines> {
+  process.env.XDG_RUNTIME_DIR ??= '/tmp';
+  const columns: Column[] = [
+    { id: 'webgrad-webgpu', label: 'webgrad webgpu', isWebgrad: true },
+    { id: 'tfjs-webgpu', label: 'tfjs-backend-webgpu', isWebgrad: false },
+    { id: 'webgrad-cpu', label: 'webgrad cpu', isWebgrad: false },
+  ];
+  const engines: Record<string, Record<string, unknown>> = {};
+  const noGpu = await shareNavigatorGpu();
+  try {
+    if (noGpu) throw new Error(noGpu);
+    await init({ backend: 'webgpu' });
+    setBackend('cpu', 'bench');
+    engines['webgrad-webgpu'] = { ...findBackend('webgpu').info() };
+  } catch (e) {
+    console.log(`bench webgpu (${name}): skipped, no WebGPU here (${(e as Error).message})`);
+    process.exit(0);
+  }
+  let tf: Tfjs | null = null;
+  try {
+    tf = (await import('@tensorflow/tfjs')) as Tfjs;
+    await import('@tensorflow/tfjs-backend-webgpu');
+    if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not initialise its webgpu backend');
+    engines['tfjs-webgpu'] = { backend: tf.getBackend(), version: tf.version.tfjs };
+  } catch (e) {
+    columns[1]!.skipped = (e as Error).message;
+    tf = null;
+  }
+  return { columns, engines, tf };
 }
 
 /** `measure` for steps that finish asynchronously (GPU work read back): warm-up runs, then timed runs under `budget`. */
