@@ -21,11 +21,13 @@ export class BufferPool {
    * @param device - the device buffers are created on.
    * @param usage - the usage flags of every buffer in this pool.
    * @param maxFreeBytes - freed buffers beyond this many bytes are destroyed, not kept.
+   * @param maxBufferBytes - no buffer is made larger than this (a device limit), even when its bucket is.
    */
   constructor(
     private readonly device: GPUDevice,
     private readonly usage: GPUBufferUsageFlags,
     private readonly maxFreeBytes: number,
+    private readonly maxBufferBytes = Infinity,
   ) {}
 
   /** The bucket size a request of `bytes` is served from. */
@@ -39,7 +41,7 @@ export class BufferPool {
 
   /** A buffer of at least `bytes` bytes (from the free list when one is there). */
   acquire(bytes: number): GPUBuffer {
-    const size = BufferPool.bucketSize(bytes);
+    const size = Math.min(BufferPool.bucketSize(bytes), Math.max(bytes, this.maxBufferBytes));
     const list = this.free.get(size);
     if (list !== undefined && list.length > 0) {
       this.freeBytesValue -= size;

@@ -79,7 +79,12 @@ export class WebGpuBackend implements Backend {
     this.handle = handle;
     this.device = handle.device;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.pool = new BufferPool(this.device, usage, MAX_POOLED_BYTES);
+    this.pool = new BufferPool(
+      this.device,
+      usage,
+      MAX_POOLED_BYTES,
+      Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize),
+    );
     this.stagingPool = new BufferPool(
       this.device,
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
