@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  Generator,
   argmax,
   eq,
   indexSelect,
@@ -13,7 +14,7 @@ import {
 import { noGrad } from '@webgrad/autograd';
 import { Linear, ReLU, Sequential, crossEntropy } from '@webgrad/nn';
 import { Adam, CosineAnnealingLR } from '@webgrad/optim';
-import { batches, loadDigits, trainTestSplit } from '@webgrad/data';
+import { batches, loadDigits, trainTestSplit, writePng } from '@webgrad/data';
 import { join } from 'node:path';
 import {
   DDPM,
@@ -21,14 +22,20 @@ import {
   MlpDenoiser,
   denoisingSequencePng,
   sampleGridPng,
+  variationalBound,
 } from '@webgrad/generative-diffusion';
-import { writePng } from '@webgrad/data';
 import { ARTIFACTS } from './artifacts.js';
 
 const yieldToVitest = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+// The statistic: 200 samples, 20 asked for each digit (DDIM, 25 of 100 steps), read by the
+// 64-128-10 MLP of docs/nn.md trained on the training split (≥ 95% on the test split). Measured
+// after 1000 steps: 97.5% read as the digit asked for without guidance, 100% with guidance
+// scale 2 (mean top-class probability 0.94 and 0.996); an untrained model scores 11%, chance.
+// Held-out bound: 3.50 bits per pixel (σₜ² = βₜ), against log₂ 17 = 4.09 for the uniform
+// distribution over the 17 pixel levels.
 describe('a class-conditioned diffusion model of the 8x8 digits', () => {
-  it('draws digits an independently trained classifier reads as the class asked for', async () => {
+  it('draws digits an independently trained classifier reads as the class asked for (≥ 90%, ≥ 95% with guidance)', async () => {
     const started = performance.now();
     manualSeed(0);
     const { images, labels } = loadDigits();
@@ -71,12 +78,14 @@ describe('a class-conditioned diffusion model of the 8x8 digits', () => {
     expect(judgeTest.accuracy).toBeGreaterThanOrEqual(0.95);
     await yieldToVitest();
 
-    // the model: ε-prediction MLP on the 64 pixels scaled to [−1, 1], labels dropped 10% of the
-    // time so the same network is also the unconditional model classifier-free guidance needs
+    // the model: a v-prediction MLP on the 64 pixels scaled to [−1, 1], labels dropped 10% of the
+    // time so the same network is also the unconditional model classifier-free guidance needs.
+    // (With ε-prediction the samples are as good — x̂ is clipped — but the bound's last term,
+    // where x̂ = (z − √(1−ᾱ) ε̂)/√ᾱ divides by √ᾱ_T ≈ 1e−3, costs ~39 bits per pixel.)
     const ddpm = new DDPM(
       new MlpDenoiser({ dataDim: 64, hiddenDim: 128, numBlocks: 3, numClasses: 10 }),
       DiffusionSchedule.cosine(100),
-      { clipDenoised: true },
+      { prediction: 'v', clipDenoised: true },
     );
     const asked = tensor(
       Array.from({ length: 200 }, (_, i) => i % 10),
@@ -116,6 +125,24 @@ describe('a class-conditioned diffusion model of the 8x8 digits', () => {
       join(ARTIFACTS, 'digits-denoising.png'),
       await denoisingSequencePng(unconditionalRun, { frames: 11 }),
     );
+    // the held-out bound, the digits being 17-level data (0…16 → −1, −7/8, …, 1), against the
+    // log₂ 17 = 4.09 bits per pixel of the uniform distribution over the levels
+    const held = xTest.mul(2).sub(1);
+    const bits = (variance: 'posterior' | 'beta'): number =>
+      variationalBound(ddpm.model, held, {
+        schedule: ddpm.schedule,
+        prediction: ddpm.options.prediction,
+        variance,
+        levels: 17,
+        labels: yTest,
+        generator: new Generator(9),
+      })
+        .total.mean()
+        .item();
+    const [boundSmall, boundLarge] = [bits('posterior'), bits('beta')];
+    console.log(
+      `digits: held-out bound ${boundSmall.toFixed(3)} bits/pixel (σ² = β̃), ${boundLarge.toFixed(3)} (σ² = β), uniform ${Math.log2(17).toFixed(3)}`,
+    );
     console.log(
       `digits: judge ${(100 * judgeTest.accuracy).toFixed(1)}% on the test split (confidence ${judgeTest.confidence.toFixed(3)}); ` +
         `samples read as the class asked for: untrained ${(100 * untrained.accuracy).toFixed(1)}%, ` +
@@ -126,7 +153,8 @@ describe('a class-conditioned diffusion model of the 8x8 digits', () => {
     expect(untrained.accuracy).toBeLessThan(0.3); // the statistic is not satisfied by noise
     expect(guided.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(guided.confidence).toBeGreaterThanOrEqual(0.9);
-    expect(plain.accuracy).toBeGreaterThanOrEqual(0.75);
+    expect(plain.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(plain.accuracy).toBeLessThanOrEqual(guided.accuracy); // guidance trades diversity for fidelity
+    expect(Math.min(boundSmall, boundLarge)).toBeLessThan(Math.log2(17));
   }, 600_000);
 });
