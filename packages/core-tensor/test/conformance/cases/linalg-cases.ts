@@ -35,6 +35,7 @@ function matmulCases(): ConformanceCase[] {
   out.push({ kernel: 'matmul', name: 'batch 1 broadcasts: [4,9,8] @ [1,8,3]', inputs: [floats([4, 9, 8]), floats([1, 8, 3], -1, 1, 6)], run: ([a, b]) => batchMatmul(a!, b!), tol: matmulTol(8) });
   out.push({ kernel: 'matmul', name: 'matmul rank 4 with broadcast batch axes', inputs: [floats([2, 1, 6, 5]), floats([3, 5, 4], -1, 1, 7)], run: ([a, b]) => matmul(a!, b!), tol: matmulTol(5) });
   out.push({ kernel: 'matmul', name: 'vector @ matrix', inputs: [floats([6]), floats([6, 4], -1, 1, 8)], run: ([a, b]) => matmul(a!, b!), tol: matmulTol(6) });
+  out.push({ kernel: 'matmul', name: 'non-contiguous: a sliced and transposed operand', inputs: [floats([70, 90]), floats([40, 75], -1, 1, 11)], run: ([a, b]) => matmul(a!.slice([null, [null, null, 2]]), b!.transpose(0, 1).slice([[0, 45]])), tol: matmulTol(45) });
   out.push({ kernel: 'matmul', name: 'K = 0 gives zeros', inputs: [floats([1, 3, 0]), floats([1, 0, 4])], run: ([a, b]) => batchMatmul(a!, b!) });
   out.push({ kernel: 'matmul', name: 'empty M', inputs: [floats([1, 0, 3]), floats([1, 3, 4])], run: ([a, b]) => batchMatmul(a!, b!) });
   out.push({ kernel: 'matmul', name: '512×512 @ 512×512', inputs: [floats([512, 512], -1, 1, 9), floats([512, 512], -1, 1, 10)], run: ([a, b]) => matmul(a!, b!), tol: matmulTol(512) });

@@ -54,6 +54,7 @@ function reductionCases(): ConformanceCase[] {
       add(`one long row of ${2 ** 18}`, floats([2 ** 18], -3, 3, 12), 0);
     }
   }
+  out.push({ kernel: 'sum', name: 'non-contiguous: a transposed input', inputs: [floats([9, 130], -1, 1, 15)], run: ([x]) => sum(x!.transpose(0, 1), 1), tol: SUM_TOL });
   out.push({ kernel: 'sum', name: 'bool counts as int32', inputs: [bools([5, 8])], run: ([x]) => sum(x!, 1) });
   out.push({ kernel: 'sum', name: 'all of [2048,2049] (over 4M elements)', inputs: [floats([2048, 2049], -1, 1, 13)], run: ([x]) => sum(x!), tol: { rtol: 1e-4, atol: 1e-2 } });
   out.push({ kernel: 'max', name: 'columns of [2048,2049] (over 4M elements)', inputs: [floats([2048, 2049], -1, 1, 14)], run: ([x]) => max(x!, 0) });
@@ -77,6 +78,7 @@ function softmaxCases(): ConformanceCase[] {
     add('large logits', values([1000, 999, -1000, 0], [1, 4]), 1);
     add('NaN row', values([1, NaN, 2, 3, 4, 5], [2, 3]), 1);
     add('empty', floats([0, 4]), 1);
+    out.push({ kernel, name: 'non-contiguous: a permuted input', inputs: [floats([5, 3, 80], -5, 5, 6)], run: ([x]) => f(x!.permute([2, 0, 1]), 0), tol: SOFTMAX_TOL });
   }
   return out;
 }
