@@ -72,41 +72,62 @@ describe('demo site in headless Chromium', () => {
     const links = await page
       .locator('a')
       .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
-    expect(links).toContain('./xor.html');
+    expect(links).toEqual(['./xor.html', './digits.html']);
     await page.screenshot({ path: join(artifacts, 'index.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('XOR page: start trains the MLP, the loss falls, pause stops it, reset starts over', async () => {
-    const { page, errors } = await open('xor.html');
+  /** Presses start, lets `steps` steps run, pauses; returns the losses and the backend line. */
+  async function trainFor(path: string, steps: number) {
+    const { page, errors } = await open(path);
     await page.locator('#start:not([disabled])').waitFor({ timeout: 30_000 });
-    const backendLine = await page.locator('#backend').textContent();
+    const backendLine = (await page.locator('#backend').textContent()) ?? '';
     const backend = await page.evaluate(() => window.webgradDemo?.backend);
-    console.log(`XOR page ran on: ${backendLine}`);
+    console.log(`${path} ran on: ${backendLine}`);
     expect(['cpu', 'webgpu']).toContain(backend);
     expect(backendLine).toContain(`backend: ${backend}`);
 
     await page.click('#start');
-    await page.waitForFunction(() => (window.webgradDemo?.steps ?? 0) >= 60, undefined, {
+    await page.waitForFunction((n) => (window.webgradDemo?.steps ?? 0) >= n, steps, {
       timeout: 40_000,
     });
     await page.click('#pause');
     const { losses, running } = await page.evaluate(() => ({ ...window.webgradDemo! }));
     expect(running).toBe(false);
-    const first = losses[0]!;
-    const last = losses[losses.length - 1]!;
-    console.log(`XOR loss over ${losses.length} steps: ${first.toFixed(4)} -> ${last.toFixed(4)}`);
-    // binary cross-entropy of an untrained net is near ln 2; after 60 Adam steps it is clearly lower
-    expect(first).toBeGreaterThan(0.5);
-    expect(last).toBeLessThan(first * 0.8);
-    // the status line and the page keep answering while it trains
+    // the status line kept answering while it trained
     expect(await page.locator('#status').textContent()).toMatch(/^paused at step \d+/);
-    await page.screenshot({ path: join(artifacts, 'xor.png') });
+    console.log(
+      `${path} loss over ${losses.length} steps: ${losses[0]!.toFixed(4)} -> ${losses.at(-1)!.toFixed(4)}`,
+    );
+    await page.screenshot({ path: join(artifacts, path.replace('.html', '.png')) });
+    return { page, errors, losses };
+  }
 
+  /** Reset stops training and starts over from step 0 without errors. */
+  async function resetAndClose(page: Page, errors: string[]): Promise<void> {
     await page.click('#reset');
     expect(await page.evaluate(() => window.webgradDemo!.steps)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
+  }
+
+  it('XOR page: start trains the MLP, the loss falls, pause stops it, reset starts over', async () => {
+    const { page, errors, losses } = await trainFor('xor.html', 60);
+    // binary cross-entropy of an untrained net is near ln 2 ≈ 0.693; 60 Adam steps bring it well down
+    expect(losses[0]!).toBeGreaterThan(0.5);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.8);
+    await resetAndClose(page, errors);
+  });
+
+  it('digits page: the cross-entropy falls from about ln 10 and held-out accuracy beats chance', async () => {
+    const { page, errors, losses } = await trainFor('digits.html', 30);
+    expect(losses[0]!).toBeGreaterThan(1.8); // ≈ ln 10 = 2.30 for an untrained net
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.7);
+    const accuracy = Number(
+      /accuracy ([\d.]+)%/.exec((await page.locator('#accuracy').textContent()) ?? '')?.[1],
+    );
+    expect(accuracy).toBeGreaterThan(50); // chance is 10%
+    await resetAndClose(page, errors);
   });
 });

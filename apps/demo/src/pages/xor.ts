@@ -11,9 +11,7 @@ import {
   tidy,
   type Tensor,
 } from 'webgrad';
-import { initBackend } from '../backend-status.js';
-import { LossChart } from '../loss-chart.js';
-import { TrainingSession } from '../training-session.js';
+import { byId, mountTrainingPage } from '../training-page.js';
 
 /** A 2-16-16-1 tanh MLP returning the logit of class 1. */
 class XorMlp extends Module<[Tensor], Tensor> {
@@ -55,25 +53,18 @@ for (let r = 0; r < GRID; r++) {
     gridInputs.push([((c + 0.5) / GRID) * 2 - 1, 1 - ((r + 0.5) / GRID) * 2]);
 }
 
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-const boundary = $<HTMLCanvasElement>('boundary');
-const chart = new LossChart($<HTMLCanvasElement>('loss-chart'));
-const status = $<HTMLSpanElement>('status');
+const boundary = byId<HTMLCanvasElement>('boundary');
 
 let model: XorMlp;
 let optimizer: Adam;
-let x: Tensor;
-let y: Tensor;
-let grid: Tensor;
-
-function build(): void {
-  manualSeed(0);
-  model = new XorMlp();
-  optimizer = new Adam(model.parameters(), { lr: 0.02 });
-}
+let x: Tensor | undefined;
+let y: Tensor | undefined;
+let grid: Tensor | undefined;
 
 async function drawBoundary(): Promise<void> {
-  const probs = await noGrad(() => tidy(() => sigmoid(model.forward(grid)))).data();
+  const out = noGrad(() => tidy(() => sigmoid(model.forward(grid!))));
+  const probs = await out.data();
+  out.dispose();
   const ctx = boundary.getContext('2d')!;
   const { width, height } = boundary;
   const cell = width / GRID;
@@ -97,44 +88,21 @@ async function drawBoundary(): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  const info = await initBackend($('backend'));
-  x = tensor(points.xy);
-  y = tensor(points.labels);
-  grid = tensor(gridInputs);
-  build();
-  const session = new TrainingSession(
-    {
-      async step() {
-        const loss = tidy(() => {
-          optimizer.zeroGrad();
-          const l = binaryCrossEntropyWithLogits(model.forward(x), y);
-          l.backward();
-          optimizer.step();
-          return l;
-        });
-        const value = Number((await loss.data())[0]);
-        loss.dispose();
-        return value;
-      },
-      async afterStep(step, loss) {
-        chart.push(loss);
-        if (step % 5 === 0) await drawBoundary();
-      },
-      reset() {
-        build();
-        chart.clear();
-        void drawBoundary();
-      },
-    },
-    (text) => (status.textContent = text),
-  );
-  session.state.backend = info.name;
-  await drawBoundary();
-  $<HTMLButtonElement>('start').onclick = () => session.start();
-  $<HTMLButtonElement>('pause').onclick = () => session.pause();
-  $<HTMLButtonElement>('reset').onclick = () => session.reset();
-  for (const id of ['start', 'pause', 'reset']) $<HTMLButtonElement>(id).disabled = false;
-}
-
-void main();
+void mountTrainingPage({
+  build() {
+    x ??= tensor(points.xy);
+    y ??= tensor(points.labels);
+    grid ??= tensor(gridInputs);
+    manualSeed(0);
+    model = new XorMlp();
+    optimizer = new Adam(model.parameters(), { lr: 0.02 });
+  },
+  lossStep() {
+    optimizer.zeroGrad();
+    const loss = binaryCrossEntropyWithLogits(model.forward(x!), y!);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  },
+  redraw: drawBoundary,
+});
