@@ -75,3 +75,8 @@ export {
   type DenoisingSequenceOptions,
   type ScatterPictureOptions,
 } from './diffusion-pictures.js';
+export {
+  trainDiffusion,
+  type TrainDiffusionOptions,
+  type DiffusionEpochStats,
+} from './train-diffusion.js';
