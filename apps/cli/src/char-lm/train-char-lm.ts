@@ -116,7 +116,7 @@ export function charLmCommand(family: CharLmFamily): Command {
   const cmd = new Command(family).description(
     `train a character-level ${cell} language model on tiny Shakespeare (or --data) and generate text`,
   );
-  addCommonTrainOptions(cmd, { steps: 500, lr: 0.005, seed: 0 });
+  addCommonTrainOptions(cmd, { steps: 300, lr: 0.005, seed: 0 });
   return cmd
     .option('--data <file>', 'a UTF-8 text file to train on (default: the shipped tiny Shakespeare)')
     .option('--val-fraction <f>', 'fraction of the text held out for validation', parseFraction, 0.1)
