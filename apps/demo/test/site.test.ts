@@ -85,7 +85,7 @@ describe('demo site in headless Chromium', () => {
     const backendLine = (await page.locator('#backend').textContent()) ?? '';
     const backend = await page.evaluate(() => window.webgradDemo?.backend);
     console.log(`${path} ran on: ${backendLine}`);
-    expect(['cpu', 'webgpu']).toContain(backend);
+    expect(path.includes('backend=webgpu') ? ['webgpu'] : ['cpu', 'webgpu']).toContain(backend);
     expect(backendLine).toContain(`backend: ${backend}`);
 
     await page.click('#start');
@@ -100,7 +100,12 @@ describe('demo site in headless Chromium', () => {
     console.log(
       `${path} loss over ${losses.length} steps: ${losses[0]!.toFixed(4)} -> ${losses.at(-1)!.toFixed(4)}`,
     );
-    await page.screenshot({ path: join(artifacts, path.replace('.html', '.png')) });
+    await page.screenshot({
+      path: join(
+        artifacts,
+        `${path.replace(/\.html.*/, '')}${path.includes('webgpu') ? '-webgpu' : ''}.png`,
+      ),
+    });
     return { page, errors, losses };
   }
 
@@ -128,6 +133,30 @@ describe('demo site in headless Chromium', () => {
       /accuracy ([\d.]+)%/.exec((await page.locator('#accuracy').textContent()) ?? '')?.[1],
     );
     expect(accuracy).toBeGreaterThan(50); // chance is 10%
+    await resetAndClose(page, errors);
+  });
+
+  it("XOR page with ?backend=webgpu trains on the browser's WebGPU adapter", async (ctx) => {
+    const probe = await browser.newPage();
+    await probe.goto(`${baseUrl}/index.html`);
+    const adapter = await probe.evaluate(async () => {
+      const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+      const a = gpu ? await gpu.requestAdapter() : null;
+      return a ? a.info.vendor || 'unnamed adapter' : null;
+    });
+    await probe.close();
+    if (adapter === null) {
+      if (process.env.WEBGRAD_REQUIRE_WEBGPU === '1')
+        throw new Error('Chromium exposes no WebGPU adapter and WEBGRAD_REQUIRE_WEBGPU=1');
+      console.log(
+        'XOR on WebGPU skipped: Chromium exposes no WebGPU adapter (navigator.gpu.requestAdapter() returned null)',
+      );
+      ctx.skip();
+    }
+    console.log(`Chromium's WebGPU adapter: ${adapter}`);
+    const { page, errors, losses } = await trainFor('xor.html?backend=webgpu', 20);
+    expect(losses[0]!).toBeGreaterThan(0.5);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
     await resetAndClose(page, errors);
   });
 });
