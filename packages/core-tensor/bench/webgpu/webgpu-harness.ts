@@ -7,7 +7,7 @@
  */
 import { findBackend, init, setBackend } from '@webgrad/core-tensor';
 import type { Tfjs } from '../bench-case.js';
-import { benchEnvironment, findRepoRoot, writeRecord, type CaseResult, type Column } from '../report.js';
+import { benchEnvironment, findRepoRoot, formatReport, writeRecord, type CaseResult, type Column } from '../report.js';
 import { summarize, type Timing, type TimingBudget } from '../timing.js';
 
 /**
@@ -107,4 +107,66 @@ export function writeBenchRecord(
     engines: run.engines,
     results: run.results,
   });
+}
+
+/** A model-level case of a package's WebGPU bench: one run of `run(model)` handles `perRun` items. */
+export interface ModelBenchCase<M> {
+  /** Key in the results JSON. */
+  readonly key: string;
+  /** What it computes, for the printed table. */
+  readonly title: string;
+  /** Items (images, samples, sequences) one run handles, for the per-second figure. */
+  readonly perRun: number;
+  /** One timed run; resolves once its result is back on the CPU. */
+  run(model: M): Promise<unknown> | unknown;
+}
+
+/**
+ * The whole WebGPU runner of a package whose cases time methods of one
+ * model: prepares the engines, builds the model once per engine with
+ * `build` (`'webgrad-webgpu'`, `'webgrad-cpu'`, or tfjs on its webgpu
+ * backend), times every case, prints `unit`/s, the report and the record
+ * `<packageName>-webgpu`, and exits. Without WebGPU it says so and exits 0.
+ */
+export async function runModelBenchOnWebgpu<M extends { dispose(): void }>(options: {
+  /** Short package name for messages (`generative-diffusion`). */
+  name: string;
+  /** npm name, for the record (`@webgrad/generative-diffusion`). */
+  packageName: string;
+  /** Suite name in the report. */
+  suite: string;
+  cases: readonly ModelBenchCase<M>[];
+  /** The model for a column: webgrad on a backend, or tfjs (`tf` given). */
+  build: (column: 'webgrad-webgpu' | 'webgrad-cpu' | 'tfjs-webgpu', tf: Tfjs | null) => M;
+  /** What `perRun` counts (default 'items'). */
+  unit?: string;
+  budget: TimingBudget;
+  quick: boolean;
+}): Promise<never> {
+  const { name, cases, budget } = options;
+  const { columns, engines, tf } = await prepareWebgpuEngines(name);
+  const results: CaseResult[] = cases.map((c) => ({ key: c.key, title: c.title, suite: options.suite, timings: {}, failures: {} }));
+  console.log(`bench webgpu (${name}): ${cases.length} case(s)${options.quick ? ' (quick: not a measurement)' : ''}`);
+  for (const col of columns) {
+    if (col.skipped) continue;
+    const model = options.build(col.id as 'webgrad-webgpu' | 'webgrad-cpu' | 'tfjs-webgpu', tf);
+    try {
+      for (const [i, c] of cases.entries()) {
+        try {
+          const t = await measureAsync(() => c.run(model), budget);
+          results[i]!.timings[col.id] = t;
+          const perSecond = ((1000 * c.perRun) / t.medianMs).toFixed(0);
+          console.log(`  ${col.id.padEnd(16)} ${c.key.padEnd(16)} ${t.medianMs.toFixed(1)} ms, ${perSecond} ${options.unit ?? 'items'}/s (median of ${t.runs})`);
+        } catch (e) {
+          results[i]!.failures[col.id] = (e as Error).message.split('\n')[0]!;
+          console.log(`  ${col.id.padEnd(16)} ${c.key.padEnd(16)} failed: ${(e as Error).message}`);
+        }
+      }
+    } finally {
+      model.dispose();
+    }
+  }
+  console.log(formatReport(columns, results));
+  console.log(`\nwrote ${writeBenchRecord(`${options.packageName}-webgpu`, { quick: options.quick, columns, engines, results })}`);
+  process.exit(0);
 }
