@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CliError } from '../../cli-error.js';
 import { charGruCommand } from './char-gru.js';
 import { charLstmCommand } from './char-lstm.js';
+import { gptCommand } from './gpt.js';
 import { mlpCommand } from './mlp.js';
 import { vaeCommand } from './vae.js';
 import { xorCommand } from './xor.js';
@@ -10,7 +11,7 @@ import { xorCommand } from './xor.js';
  * One factory per model family; each lives in its own file under
  * `commands/train/` and adds its own options to the common ones.
  */
-const TRAIN_MODELS: readonly (() => Command)[] = [xorCommand, charLstmCommand, charGruCommand, mlpCommand, vaeCommand];
+const TRAIN_MODELS: readonly (() => Command)[] = [xorCommand, charLstmCommand, charGruCommand, mlpCommand, vaeCommand, gptCommand];
 
 /** `webgrad train <model>`: one subcommand per model family. */
 export function trainCommand(): Command {
