@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { workspaceSourceAliases } from '../../vitest.shared';
 
-const pages = ['index', 'xor', 'digits'];
+const pages = ['index', 'xor', 'digits', 'char-lstm'];
 
 // The site imports the workspace packages from their sources (as the tests
 // do), so `vite` and `vite build` need no prior build of the library.

@@ -73,7 +73,12 @@ export class TrainingSession {
       this.state.steps++;
       this.state.losses.push(loss);
       await this.hooks.afterStep(this.state.steps, loss);
-      this.onStatus(`step ${this.state.steps}, loss ${loss.toPrecision(4)}`);
+      // a step that was under way when pause was pressed still reports it was paused
+      this.onStatus(
+        this.state.running
+          ? `step ${this.state.steps}, loss ${loss.toPrecision(4)}`
+          : `paused at step ${this.state.steps}`,
+      );
       await new Promise((resolve) => setTimeout(resolve));
     }
   }

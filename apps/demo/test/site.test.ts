@@ -72,7 +72,7 @@ describe('demo site in headless Chromium', () => {
     const links = await page
       .locator('a')
       .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
-    expect(links).toEqual(['./xor.html', './digits.html']);
+    expect(links).toEqual(['./xor.html', './digits.html', './char-lstm.html']);
     await page.screenshot({ path: join(artifacts, 'index.png') });
     expect(errors).toEqual([]);
     await page.close();
@@ -133,6 +133,16 @@ describe('demo site in headless Chromium', () => {
       /accuracy ([\d.]+)%/.exec((await page.locator('#accuracy').textContent()) ?? '')?.[1],
     );
     expect(accuracy).toBeGreaterThan(50); // chance is 10%
+    await resetAndClose(page, errors);
+  });
+
+  it('char-LSTM page: the next-character loss falls from about ln 65 and it writes text after the prompt', async () => {
+    const { page, errors, losses } = await trainFor('char-lstm.html', 40);
+    expect(losses[0]!).toBeGreaterThan(3.5); // ≈ ln 65 = 4.17 for an untrained model
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.85);
+    const sample = (await page.locator('#sample').textContent()) ?? '';
+    expect(sample.startsWith('ROMEO:')).toBe(true);
+    expect(sample.length).toBeGreaterThanOrEqual('ROMEO:'.length + 120);
     await resetAndClose(page, errors);
   });
 
