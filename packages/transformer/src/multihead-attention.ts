@@ -44,7 +44,7 @@ export interface MultiheadAttentionOptions {
 
 /** Options of `MultiheadAttention.forward` (PyTorch's keyword arguments, in camelCase). */
 export interface MultiheadAttentionForwardOptions {
-  /** [N, S] (or [S] unbatched): true (or −∞ for a float mask) marks a key to ignore, e.g. padding. */
+  /** Key padding, [N, S] (or [S] unbatched): true (or −∞ for a float mask) marks a key to ignore. */
   keyPaddingMask?: Tensor | null;
   /** Return the attention weights as the second output (default true). */
   needWeights?: boolean;

@@ -13,9 +13,9 @@ export interface TransformerDecoderLayerForwardOptions {
   tgtMask?: Tensor | null;
   /** Cross-attention mask [T, S] or [N·nhead, T, S]. */
   memoryMask?: Tensor | null;
-  /** [N, T]: target padding no query may attend to. */
+  /** Target padding [N, T]: true marks tokens no query may attend to. */
   tgtKeyPaddingMask?: Tensor | null;
-  /** [N, S]: source padding no query may attend to. */
+  /** Source padding [N, S]: true marks tokens no query may attend to. */
   memoryKeyPaddingMask?: Tensor | null;
   /** Apply the causal mask in self-attention (built when `tgtMask` is absent). */
   tgtIsCausal?: boolean;

@@ -11,7 +11,7 @@ import { resolveLayerOptions, type ResolvedTransformerLayerOptions, type Transfo
 export interface TransformerEncoderLayerForwardOptions {
   /** Self-attention mask [S, S] or [N·nhead, S, S]: bool (true = may not attend) or additive float. */
   srcMask?: Tensor | null;
-  /** [N, S] (or [S] unbatched): true marks padding tokens no query may attend to. */
+  /** Key padding, [N, S] (or [S] unbatched): true marks padding tokens no query may attend to. */
   srcKeyPaddingMask?: Tensor | null;
   /** Apply the causal mask (built when `srcMask` is absent; a hint that srcMask is causal otherwise). */
   isCausal?: boolean;

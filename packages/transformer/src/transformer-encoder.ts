@@ -14,7 +14,7 @@ export interface TransformerEncoderOptions {
 export interface TransformerEncoderForwardOptions {
   /** Self-attention mask for every layer, [S, S] or [N·nhead, S, S]. */
   mask?: Tensor | null;
-  /** [N, S]: padding tokens no query may attend to. */
+  /** Key padding [N, S]: true marks padding tokens no query may attend to. */
   srcKeyPaddingMask?: Tensor | null;
   /** Apply the causal mask in every layer. */
   isCausal?: boolean;

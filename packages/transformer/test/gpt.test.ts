@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, Generator, manualSeed, randint, tensor, tidy } from '@webgrad/core-tensor';
+import { ArgumentError, Generator, manualSeed, memory, randint, tensor, tidy } from '@webgrad/core-tensor';
 import { noGrad } from '@webgrad/autograd';
 import { AdamW } from '@webgrad/optim';
 import { GPT, KVCache, type GPTConfig } from '@webgrad/transformer';
@@ -129,6 +129,27 @@ describe('KV cache', () => {
     const c = await model.generate([[0]], { maxNewTokens: 10, generator: new Generator(2) });
     expect(a).toEqual(b);
     expect(c).not.toEqual(a);
+  });
+
+  it('training steps and generation leave no tensors behind', async () => {
+    manualSeed(28);
+    const model = new GPT(small);
+    const optimizer = new AdamW(model.parameters(), { lr: 1e-3 });
+    const x = randint(0, 13, [2, 8], { dtype: 'int32' });
+    const y = randint(0, 13, [2, 8], { dtype: 'int32' });
+    const step = (): void =>
+      tidy(() => {
+        optimizer.zeroGrad();
+        model.forward(x, { targets: y }).loss!.backward();
+        optimizer.step();
+      });
+    step(); // the optimizer's state and the gradients exist from the first step on
+    const live = memory().numTensors;
+    for (let i = 0; i < 3; i++) step();
+    expect(memory().numTensors).toBe(live);
+    model.eval();
+    await model.generate([[1, 2, 3]], { maxNewTokens: 12 }); // past the block size: the cache is reset and refilled
+    expect(memory().numTensors).toBe(live);
   });
 
   it('errors name the op and the limits', async () => {
