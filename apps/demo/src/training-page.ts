@@ -19,11 +19,35 @@ export interface TrainingPage {
 export const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 /**
+ * Adds the elements every training page shares before the page's `.panels`
+ * (the backend line, the buttons and the status line) and the loss chart
+ * into it.
+ */
+function insertFrame(): void {
+  const panels = document.querySelector('.panels')!;
+  const frame = document.createElement('div');
+  frame.innerHTML = `
+    <p id="backend">backend: initialising…</p>
+    <div class="controls">
+      <button id="start" disabled>start</button>
+      <button id="pause" disabled>pause</button>
+      <button id="reset" disabled>reset</button>
+      <span id="status">step 0</span>
+      <span id="extra-status"></span>
+    </div>`;
+  panels.before(...Array.from(frame.children));
+  const chart = document.createElement('canvas');
+  Object.assign(chart, { id: 'loss-chart', width: 480, height: 320 });
+  panels.append(chart);
+}
+
+/**
  * The common frame of every training page: initialises the backend and names
  * it in `#backend`, draws the loss in `#loss-chart`, reports progress in
  * `#status`, and wires the `#start`, `#pause` and `#reset` buttons.
  */
 export async function mountTrainingPage(page: TrainingPage): Promise<TrainingSession> {
+  insertFrame();
   const info = await initBackend(byId('backend'));
   const chart = new LossChart(byId<HTMLCanvasElement>('loss-chart'));
   const status = byId<HTMLElement>('status');

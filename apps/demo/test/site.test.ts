@@ -130,7 +130,7 @@ describe('demo site in headless Chromium', () => {
     expect(losses[0]!).toBeGreaterThan(1.8); // ≈ ln 10 = 2.30 for an untrained net
     expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.7);
     const accuracy = Number(
-      /accuracy ([\d.]+)%/.exec((await page.locator('#accuracy').textContent()) ?? '')?.[1],
+      /accuracy ([\d.]+)%/.exec((await page.locator('#extra-status').textContent()) ?? '')?.[1],
     );
     expect(accuracy).toBeGreaterThan(50); // chance is 10%
     await resetAndClose(page, errors);

@@ -26,7 +26,6 @@ class DigitsMlp extends Module<[Tensor], Tensor> {
 
 const SHOWN = 24; // held-out digits drawn, 8 × 3
 const canvas = byId<HTMLCanvasElement>('digits');
-const accuracyLine = byId<HTMLElement>('accuracy');
 
 let data:
   | {
@@ -62,7 +61,8 @@ async function redraw(): Promise<void> {
   const predicted = Array.from(await predictedTensor.data(), Number);
   predictedTensor.dispose();
   const correct = predicted.filter((p, i) => p === d.testLabels[i]).length;
-  accuracyLine.textContent = `held-out accuracy ${((100 * correct) / predicted.length).toFixed(1)}%`;
+  byId('extra-status').textContent =
+    `held-out accuracy ${((100 * correct) / predicted.length).toFixed(1)}%`;
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
