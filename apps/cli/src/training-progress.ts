@@ -66,6 +66,20 @@ export class TrainingProgress {
       : null;
   }
 
+  /**
+   * The display of a `train` command's run of `total` steps, as its
+   * `--progress` and `--log-every` options ask (by default a line every
+   * tenth of the run).
+   */
+  static forRun(title: string, total: number, options: { progress: ProgressMode; logEvery?: number }): TrainingProgress {
+    return new TrainingProgress({
+      title,
+      total,
+      mode: options.progress,
+      logEvery: options.logEvery ?? Math.max(1, Math.round(total / 10)),
+    });
+  }
+
   /** Starts the clock and draws the bar at `done` steps (0, or where a resumed run starts). */
   start(done = 0): void {
     this.startedAt = performance.now();

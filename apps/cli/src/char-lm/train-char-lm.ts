@@ -282,12 +282,7 @@ async function trainCharLm(family: CharLmFamily, options: CharLmOptions, command
       });
     };
 
-    const progress = new TrainingProgress({
-      title: `train ${family}`,
-      total: cfg.steps,
-      mode: options.progress,
-      logEvery: options.logEvery ?? Math.max(1, Math.round(cfg.steps / 10)),
-    });
+    const progress = TrainingProgress.forRun(`train ${family}`, cfg.steps, options);
     const stopAt = Math.min(cfg.steps, options.stopAfter ?? cfg.steps);
     const { seconds } = await runTrainLoop({
       steps: stopAt,

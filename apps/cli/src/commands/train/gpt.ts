@@ -73,12 +73,7 @@ async function trainGpt(options: GptOptions): Promise<void> {
     out.write(`backend: ${describeBackend(info)}\n`);
     out.write(`data: ${options.data ?? 'tiny Shakespeare (shipped)'}; steps ${options.steps}, batch ${options.batchSize}, AdamW lr ${options.lr}, seed ${options.seed}\n`);
     const batches: Iterator<LmBatch> = lmBatches(data.train, { seqLen: options.blockSize, batchSize: options.batchSize, seed: options.seed, backend: info.name });
-    const progress = new TrainingProgress({
-      title: 'train gpt',
-      total: options.steps,
-      mode: options.progress,
-      logEvery: options.logEvery ?? Math.max(1, Math.round(options.steps / 10)),
-    });
+    const progress = TrainingProgress.forRun('train gpt', options.steps, options);
     const { losses, seconds } = await runTrainLoop({
       steps: options.steps,
       progress,

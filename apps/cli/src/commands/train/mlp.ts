@@ -95,12 +95,7 @@ async function trainMlp(options: MlpOptions, stepsGiven: boolean): Promise<void>
       }
       return r.value as Batch;
     };
-    const progress = new TrainingProgress({
-      title: 'train mlp',
-      total: steps,
-      mode: options.progress,
-      logEvery: options.logEvery ?? Math.max(1, Math.round(steps / 10)),
-    });
+    const progress = TrainingProgress.forRun('train mlp', steps, options);
     const { losses, seconds } = await runTrainLoop({
       steps,
       progress,

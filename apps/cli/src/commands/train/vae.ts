@@ -63,12 +63,7 @@ async function trainVae(options: VaeOptions): Promise<void> {
     );
     out.write(`backend: ${describeBackend(info)}\n`);
     out.write(`${xTrain.shape[0]} training / ${xTest.shape[0]} test images, ${options.epochs} epochs, seed ${options.seed}\n`);
-    const progress = new TrainingProgress({
-      title: 'train vae',
-      total: options.epochs,
-      mode: options.progress,
-      logEvery: options.logEvery ?? Math.max(1, Math.round(options.epochs / 10)),
-    });
+    const progress = TrainingProgress.forRun('train vae', options.epochs, options);
     const losses: number[] = [];
     const started = performance.now();
     progress.start();

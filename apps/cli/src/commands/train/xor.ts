@@ -75,12 +75,7 @@ async function trainXor(options: CommonTrainOptions): Promise<void> {
     const params = net.parameters();
     const lr = options.lr;
 
-    const progress = new TrainingProgress({
-      title: 'train xor',
-      total: options.steps,
-      mode: options.progress,
-      logEvery: options.logEvery ?? Math.max(1, Math.round(options.steps / 10)),
-    });
+    const progress = TrainingProgress.forRun('train xor', options.steps, options);
     const { losses, seconds } = await runTrainLoop({
       steps: options.steps,
       progress,
