@@ -150,6 +150,8 @@ export function tfjsDdpm(tf: Tfjs, read: 'sync' | 'async' = 'sync'): DdpmBenchMo
   const tau = Array.from({ length: SAMPLE_STEPS }, (_, k) =>
     Math.round((k * (timesteps - 1)) / (SAMPLE_STEPS - 1)),
   );
+  // the same read-back as generative-vae's bench model (each package's bench model stands alone):
+  // the CPU harness times synchronous steps, WebGPU asynchronous ones
   const readBack = (t: T2): Promise<number> | number => {
     if (read === 'sync') {
       const v = t.dataSync()[0]!;

@@ -1,7 +1,7 @@
 import { ArgumentError, ShapeError, fmtShape, silu, type Tensor } from '@webgrad/core-tensor';
-import { Linear, Module, ModuleList, SiLU, Sequential, zeros_ } from '@webgrad/nn';
-import { noGrad } from '@webgrad/autograd';
+import { Linear, Module, ModuleList, SiLU, Sequential } from '@webgrad/nn';
 import type { Denoiser } from './denoiser.js';
+import { conditioningEmbedding, zeroOutputLayer } from './denoiser-conditioning.js';
 import { LabelEmbedding } from './label-embedding.js';
 import { SinusoidalTimeEmbedding } from './timestep-embedding.js';
 
@@ -75,10 +75,7 @@ export class MlpDenoiser extends Module<[Tensor, Tensor, Tensor?], Tensor> imple
     this.input = new Linear(o.dataDim, h);
     this.blocks = new ModuleList(Array.from({ length: o.numBlocks }, () => new MlpBlock(h)));
     this.output = new Linear(h, o.dataDim);
-    noGrad(() => {
-      zeros_(this.output.weight);
-      if (this.output.bias) zeros_(this.output.bias);
-    });
+    zeroOutputLayer(this.output);
   }
 
   /** Classes it is conditioned on (0 when unconditional). */
@@ -89,22 +86,10 @@ export class MlpDenoiser extends Module<[Tensor, Tensor, Tensor?], Tensor> imple
   /** The prediction for noisy data zₜ [B, D] at timesteps t [B] (int32), optionally with labels [B]. */
   forward(zt: Tensor, t: Tensor, labels?: Tensor): Tensor {
     const d = this.options.dataDim;
-    if (zt.rank !== 2 || zt.shape[1] !== d)
+    if (zt.rank !== 2 || zt.shape[1] !== d) {
       throw new ShapeError('MlpDenoiser', `expected zt [B, ${d}], got ${fmtShape(zt.shape)}`);
-    if (t.rank !== 1 || t.shape[0] !== zt.shape[0]) {
-      throw new ShapeError(
-        'MlpDenoiser',
-        `expected timesteps [${zt.shape[0]}] for zt ${fmtShape(zt.shape)}, got ${fmtShape(t.shape)}`,
-      );
     }
-    let e = this.timeMlp.forward(this.timeEmbed.forward(t).cast(zt.dtype));
-    if (this.labelEmbed) e = e.add(this.labelEmbed.forward(labels, zt.shape[0]!, zt.backend.name));
-    else if (labels !== undefined)
-      throw new ArgumentError(
-        'MlpDenoiser',
-        'labels were given to an unconditional denoiser (numClasses = 0)',
-      );
-    const te = silu(e);
+    const te = silu(conditioningEmbedding('MlpDenoiser', this, zt, t, labels));
     let h = this.input.forward(zt);
     for (const block of this.blocks) h = block.forward(h, te);
     return this.output.forward(silu(h));

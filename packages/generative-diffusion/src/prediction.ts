@@ -99,9 +99,7 @@ export function x0FromEpsilon(
   t: Timesteps,
   epsilon: Tensor,
 ): Tensor {
-  return zt
-    .sub(epsilon.mul(schedule.coefficient('sqrtOneMinusAlphasCumprod', t, zt)))
-    .div(schedule.coefficient('sqrtAlphasCumprod', t, zt));
+  return solveForOther(schedule, zt, t, epsilon, 'sqrtOneMinusAlphasCumprod', 'sqrtAlphasCumprod');
 }
 
 /** ε̂ = (zₜ − √ᾱₜ x̂) / √(1 − ᾱₜ). */
@@ -111,7 +109,19 @@ export function epsilonFromX0(
   t: Timesteps,
   x0: Tensor,
 ): Tensor {
+  return solveForOther(schedule, zt, t, x0, 'sqrtAlphasCumprod', 'sqrtOneMinusAlphasCumprod');
+}
+
+/** zₜ = a·known + b·other solved for the other: (zₜ − a·known) / b. */
+function solveForOther(
+  schedule: DiffusionSchedule,
+  zt: Tensor,
+  t: Timesteps,
+  known: Tensor,
+  knownWeight: 'sqrtAlphasCumprod' | 'sqrtOneMinusAlphasCumprod',
+  otherWeight: 'sqrtAlphasCumprod' | 'sqrtOneMinusAlphasCumprod',
+): Tensor {
   return zt
-    .sub(x0.mul(schedule.coefficient('sqrtAlphasCumprod', t, zt)))
-    .div(schedule.coefficient('sqrtOneMinusAlphasCumprod', t, zt));
+    .sub(known.mul(schedule.coefficient(knownWeight, t, zt)))
+    .div(schedule.coefficient(otherWeight, t, zt));
 }

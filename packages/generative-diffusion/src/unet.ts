@@ -14,11 +14,10 @@ import {
   SiLU,
   Sequential,
   Upsample,
-  zeros_,
 } from '@webgrad/nn';
 import { GroupNorm } from '@webgrad/regularize';
-import { noGrad } from '@webgrad/autograd';
 import type { Denoiser } from './denoiser.js';
+import { conditioningEmbedding, zeroOutputLayer } from './denoiser-conditioning.js';
 import { LabelEmbedding } from './label-embedding.js';
 import { SinusoidalTimeEmbedding } from './timestep-embedding.js';
 import { UNetResBlock, gcd } from './unet-res-block.js';
@@ -168,10 +167,7 @@ export class UNet extends Module<[Tensor, Tensor, Tensor?], Tensor> implements D
     this.upsamples = new ModuleList(upsamples);
     this.normOut = new GroupNorm(gcd(o.groups, base), base);
     this.convOut = new Conv2d(base, o.outChannels, 3, { padding: 1 });
-    noGrad(() => {
-      zeros_(this.convOut.weight);
-      if (this.convOut.bias) zeros_(this.convOut.bias);
-    });
+    zeroOutputLayer(this.convOut);
   }
 
   /** Classes it is conditioned on (0 when unconditional). */
@@ -181,14 +177,8 @@ export class UNet extends Module<[Tensor, Tensor, Tensor?], Tensor> implements D
 
   /** The prediction for noisy images zₜ [B, C, H, W] at timesteps t [B] (int32), optionally with labels [B]. */
   forward(zt: Tensor, t: Tensor, labels?: Tensor): Tensor {
-    this.checkInput(zt, t);
-    let e = this.timeMlp.forward(this.timeEmbed.forward(t).cast(zt.dtype));
-    if (this.labelEmbed) e = e.add(this.labelEmbed.forward(labels, zt.shape[0]!, zt.backend.name));
-    else if (labels !== undefined)
-      throw new ArgumentError(
-        'UNet',
-        'labels were given to an unconditional denoiser (numClasses = 0)',
-      );
+    this.checkInput(zt);
+    const e = conditioningEmbedding('UNet', this, zt, t, labels);
     const levels = this.options.channelMults.length;
     const perLevel = this.options.numResBlocks;
     const skips: Tensor[] = [];
@@ -215,7 +205,7 @@ export class UNet extends Module<[Tensor, Tensor, Tensor?], Tensor> implements D
     return `in_channels=${o.inChannels}, base_channels=${o.baseChannels}, channel_mults=(${o.channelMults.join(', ')}), num_res_blocks=${o.numResBlocks}, num_classes=${o.numClasses}`;
   }
 
-  private checkInput(zt: Tensor, t: Tensor): void {
+  private checkInput(zt: Tensor): void {
     const o = this.options;
     const factor = 2 ** (o.channelMults.length - 1);
     if (
@@ -227,12 +217,6 @@ export class UNet extends Module<[Tensor, Tensor, Tensor?], Tensor> implements D
       throw new ShapeError(
         'UNet',
         `expected zt [B, ${o.inChannels}, H, W] with H and W divisible by ${factor}, got ${fmtShape(zt.shape)}`,
-      );
-    }
-    if (t.rank !== 1 || t.shape[0] !== zt.shape[0]) {
-      throw new ShapeError(
-        'UNet',
-        `expected timesteps [${zt.shape[0]}] for zt ${fmtShape(zt.shape)}, got ${fmtShape(t.shape)}`,
       );
     }
   }

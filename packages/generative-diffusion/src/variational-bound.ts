@@ -55,7 +55,7 @@ export interface VariationalBound {
   /** L_T = KL(q(z_T | x) ‖ N(0, I)) per example, [B] (no parameters; ≈ 0 when ᾱ_T ≈ 0). */
   prior: Tensor;
   /**
-   * [B, T]: column 0 is the decoder term L₀ = −log p_θ(x | z₁); column i ≥ 1
+   * The terms per example and timestep, [B, T]. Column 0 is the decoder term L₀ = −log p_θ(x | z₁); column i ≥ 1
    * is KL(q(zᵢ | zᵢ₊₁, x) ‖ p_θ(zᵢ | zᵢ₊₁)) with zᵢ₊₁ ~ q(zᵢ₊₁ | x), i.e.
    * the maths' L_{t−1} at step t = i + 1.
    */

@@ -46,7 +46,8 @@ describe('a class-conditioned diffusion model of the 8x8 digits', () => {
     ];
     const [xTest, yTest] = [indexSelect(images, 0, split.test), indexSelect(labels, 0, split.test)];
 
-    // the judge: the 64-128-10 MLP of docs/nn.md, trained on the training split only
+    // the judge: the 64-128-10 MLP of docs/nn.md, trained on the training split only, exactly as
+    // packages/webgrad/test/examples/digits-mlp.test.ts does (repeated: a package's tests stand alone)
     const judge = new Sequential(new Linear(64, 128), new ReLU(), new Linear(128, 10));
     const judgeOptimizer = new Adam(judge.parameters(), { lr: 2e-3 });
     for (let epoch = 0; epoch < 15; epoch++) {

@@ -127,6 +127,8 @@ export interface ModelBenchCase<M> {
  * `build` (`'webgrad-webgpu'`, `'webgrad-cpu'`, or tfjs on its webgpu
  * backend), times every case, prints `unit`/s, the report and the record
  * `<packageName>-webgpu`, and exits. Without WebGPU it says so and exits 0.
+ * (generative-vae's `bench/run-webgpu.ts` writes this loop out; it can
+ * become one call of this function.)
  */
 export async function runModelBenchOnWebgpu<M extends { dispose(): void }>(options: {
   /** Short package name for messages (`generative-diffusion`). */
