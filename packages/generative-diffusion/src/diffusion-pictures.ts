@@ -9,6 +9,7 @@ import {
 import {
   createRgbaImage,
   encodePng,
+  imageBatchLayout,
   scatterImage,
   tensorImageGrid,
   type PlotBounds,
@@ -208,7 +209,7 @@ function pickFrames(op: string, length: number, frames: number): number[] {
   return Array.from({ length: k }, (_, i) => Math.round((i * (length - 1)) / (k - 1)));
 }
 
-/** The grid options, with the image shape of flat [N, H·W] samples defaulting to a square. */
+/** The grid options, the layout checked in the name of `op` (flat [N, H·W] images default to square). */
 function gridOptions(
   op: string,
   images: Tensor,
@@ -217,25 +218,10 @@ function gridOptions(
   range: readonly [number, number];
   scale: number;
   padding: number;
-  imageShape?: readonly [number, number];
+  imageShape: readonly [number, number];
 } {
-  const out = {
-    range: o.range ?? ([-1, 1] as const),
-    scale: o.scale ?? 4,
-    padding: o.padding ?? 1,
-  };
-  if (o.imageShape) return { ...out, imageShape: o.imageShape };
-  if (images.rank === 2) {
-    const side = Math.round(Math.sqrt(images.shape[1]!));
-    if (side * side !== images.shape[1]) {
-      throw new ShapeError(
-        op,
-        `flat images ${fmtShape(images.shape)} are not square: give imageShape`,
-      );
-    }
-    return { ...out, imageShape: [side, side] };
-  }
-  return out;
+  const { imageShape } = imageBatchLayout(op, images.shape, o.imageShape);
+  return { range: o.range ?? [-1, 1], scale: o.scale ?? 4, padding: o.padding ?? 1, imageShape };
 }
 
 async function points2d(op: string, t: Tensor, what: string): Promise<Float32Array> {

@@ -41,7 +41,7 @@ describe('pictures as PNG bytes', () => {
       10 * 4,
     ]);
     await expect(sampleGridPng(randn([2, 6]))).rejects.toThrow(
-      /sampleGridPng: flat images \[2,6\] are not square: give imageShape/,
+      /sampleGridPng: expected images \[N, H, W\], \[N, 1\|3, H, W\] or \[N, H·W\] \(square, or with imageShape\), got \[2,6\]/,
     );
   });
 
