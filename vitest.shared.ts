@@ -31,7 +31,8 @@ export function webgradVitestConfig(overrides: UserConfig = {}): UserConfig {
       // Dawn (the `webgpu` package) is a native addon that must not share a
       // process between workers, so tests run in forked processes, not threads.
       pool: 'forks',
-      testTimeout: 60_000,
+      // generous: CI machines have 2 cores and the WebGPU tests run on a software adapter
+      testTimeout: 120_000,
       hookTimeout: 60_000,
       passWithNoTests: false,
       // The JSON report is what `scripts/test-summary.mjs` adds up over every

@@ -2,7 +2,9 @@
 // `pnpm test`: every package's tests through turbo (cached per package), then
 // the totals. Old reports are removed first so a package whose tests did not
 // run cannot count; turbo restores the report of a cached (unchanged) package.
-// `--continue` runs every package even after one fails, so the totals are
+// `--concurrency=1`: one package at a time, each using every core through its
+// vitest forks; thirteen suites at once on a 2-core machine starve each other
+// into timeouts. `--continue` runs every package even after one fails, so the totals are
 // complete; the exit code is non-zero if turbo or any test failed.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { repoRoot as root, testedPackages } from './workspace-packages.mjs';
 for (const { dir } of testedPackages()) rmSync(join(dir, 'test-results'), { recursive: true, force: true });
 
 const extra = process.argv.slice(2);
-const turbo = spawnSync(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'test', '--continue', ...extra], {
+const turbo = spawnSync(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'test', '--continue', '--concurrency=1', ...extra], {
   cwd: root,
   stdio: 'inherit',
 });
