@@ -13,6 +13,7 @@ export class BufferPool {
   /** Called after a buffer is destroyed (bind groups naming it must go). */
   onDestroy: (() => void) | null = null;
   private readonly free = new Map<number, GPUBuffer[]>();
+  private deferred: GPUBuffer[] = [];
   private freeBytesValue = 0;
   private allocatedBytesValue = 0;
   private buffersValue = 0;
@@ -53,17 +54,30 @@ export class BufferPool {
     return buffer;
   }
 
-  /** Returns a buffer from `acquire` to its bucket (or destroys it when the pool is full). */
-  releaseBuffer(buffer: GPUBuffer): void {
+  /**
+   * Returns a buffer from `acquire` to its bucket (or destroys it when the pool is full).
+   * A buffer that recorded but not yet submitted commands still use (`pending`) is not
+   * destroyed at once — WebGPU rejects a submit naming a destroyed buffer — but when
+   * `destroyDeferred` runs, which the backend calls right after each submit.
+   */
+  releaseBuffer(buffer: GPUBuffer, pending = false): void {
     const size = buffer.size;
     if (this.freeBytesValue + size > this.maxFreeBytes) {
-      this.destroy(buffer);
+      if (pending) this.deferred.push(buffer);
+      else this.destroy(buffer);
       return;
     }
     let list = this.free.get(size);
     if (list === undefined) this.free.set(size, (list = []));
     list.push(buffer);
     this.freeBytesValue += size;
+  }
+
+  /** Destroys the buffers `releaseBuffer` kept because pending commands used them (call after submitting those). */
+  destroyDeferred(): void {
+    const list = this.deferred;
+    this.deferred = [];
+    for (const b of list) this.destroy(b);
   }
 
   /** Destroys every free buffer (live buffers are untouched). */

@@ -189,7 +189,7 @@ export class WebGpuBackend implements Backend {
     const s = storage as GpuStorage;
     if (s.released || s.owner !== this) return;
     s.released = true;
-    if (this.lostReason === null) this.pool.releaseBuffer(s.buffer);
+    if (this.lostReason === null) this.pool.releaseBuffer(s.buffer, this.batchBuffers.has(s.buffer));
   }
 
   /** Adapter, limits, features and pool statistics. */
@@ -364,6 +364,8 @@ export class WebGpuBackend implements Backend {
     }
     this.device.queue.submit([enc.finish()]);
     this.batchBuffers = new Set();
+    // destroying after the submit is allowed: the device frees them once that work is done
+    this.pool.destroyDeferred();
     this.submittedBatches++;
   }
 
