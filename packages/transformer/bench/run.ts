@@ -9,7 +9,8 @@
  * `bench/results/transformer-<time>.json` at the repo root.
  *
  * Flags: `--quick` (two timed runs each: checks the harness, not the speed),
- * `--only=key,key`, `--no-webgpu`, `--no-torch`.
+ * `--only=key,key` (case key prefixes), `--engines=id,id` (`webgrad-cpu`,
+ * `webgrad-cpu-2t`, `webgrad-webgpu`), `--no-webgpu`, `--no-torch`.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { GPT_CASES, type AsyncStep } from './gpt-cases.js';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean) ?? [];
+const engineFilter = args.find((a) => a.startsWith('--engines='))?.slice('--engines='.length).split(',').filter(Boolean) ?? [];
 const budget: TimingBudget = quick ? QUICK_BUDGET : { ...DEFAULT_BUDGET, minRuns: 3 };
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -96,7 +98,9 @@ function runTorch(keys: readonly string[]): { timings: Record<string, CpuTiming>
 
 async function main(): Promise<void> {
   const cases = GPT_CASES.filter((c) => only.length === 0 || only.some((o) => c.key.startsWith(o)));
-  const engines = [cpuEngine(1), cpuEngine(2), ...(args.includes('--no-webgpu') ? [] : [webgpuEngine])];
+  const engines = [cpuEngine(1), cpuEngine(2), ...(args.includes('--no-webgpu') ? [] : [webgpuEngine])].filter(
+    (e) => engineFilter.length === 0 || engineFilter.includes(e.id),
+  );
   const columns: Column[] = [];
   const details: Record<string, Record<string, unknown>> = {};
   const results: (CaseResult & { tokens: number; cpuMs: Record<string, number> })[] = cases.map((c) => ({
