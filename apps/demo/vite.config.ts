@@ -10,6 +10,8 @@ export default defineConfig({
   root: __dirname,
   base: './',
   resolve: { alias: workspaceSourceAliases() },
+  // training runs in module workers that share chunks and import the data lazily
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     outDir: 'dist',
