@@ -9,7 +9,8 @@
 //      umbrella: must pull no code but core-tensor and autograd (whose import
 //      installs the gradient recorder): no nn, optim, regularize, recurrent
 //      layers, transformer, generative models or data.
-// Exits non-zero when the tree-shaking check fails.
+// Exits non-zero when the tree-shaking check fails or a browser bundle
+// imports a Node built-in.
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -32,6 +33,10 @@ async function bundle(name, contents) {
     metafile: true,
     logLevel: 'error',
     outfile: 'out.js',
+    // the root tsconfig.json maps @webgrad/* to sources (for tests and the
+    // editor); an app sees only the published packages, so use the base
+    // config, which has no paths
+    tsconfig: join(repoRoot, 'tsconfig.base.json'),
     // as Vite does for the browser: Node built-ins behind Node-only code paths
     // stay external (and are reported below)
     external: ['node:*'],
@@ -42,7 +47,7 @@ async function bundle(name, contents) {
   for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
     if (bytesInOutput === 0) continue;
     // metafile paths are relative to absWorkingDir (the repo root)
-    const m = /^(packages|apps)\/([^/]+)\//.exec(file.replaceAll('\\', '/'));
+    const m = /(?:^|\/)(packages|apps)\/([^/]+)\/(?:dist|src)\//.exec(file.replaceAll('\\', '/'));
     const pkg = m ? m[2] : file.includes('node_modules') ? 'third-party' : 'entry';
     bytesByPackage[pkg] = (bytesByPackage[pkg] ?? 0) + bytesInOutput;
   }
@@ -76,7 +81,8 @@ for (const r of rows) {
 
 for (const r of rows) {
   if (r.nodeBuiltins.length > 0) {
-    console.log(`note: the '${r.name}' browser bundle imports Node built-ins (${r.nodeBuiltins.join(', ')}); a browser build needs them behind a 'browser' export condition or a non-literal import`);
+    console.log(`browser build: FAILED — the '${r.name}' browser bundle imports Node built-ins (${r.nodeBuiltins.join(', ')}); put them behind the package's 'browser' export condition (webgradBrowserTsupConfig in tsup.shared.ts)`);
+    process.exitCode = 1;
   }
 }
 

@@ -1,3 +1,5 @@
-import { webgradTsupConfig } from '../../tsup.shared';
+import { webgradBrowserTsupConfig, webgradTsupConfig } from '../../tsup.shared';
 
-export default webgradTsupConfig();
+// dist/index.browser.js (the `browser` condition) swaps the Node file helpers
+// for variants that explain what to use in a browser
+export default [webgradTsupConfig(), webgradBrowserTsupConfig(new URL('.', import.meta.url), ['safetensors-file'])];

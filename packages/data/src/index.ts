@@ -93,4 +93,5 @@ export {
   type ScatterImageOptions,
   type PlotBounds,
 } from './scatter-image.js';
-export { encodePng, writePng } from './png.js';
+export { encodePng } from './png.js';
+export { writePng } from './png-file.js';

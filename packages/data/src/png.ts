@@ -26,21 +26,3 @@ export function encodePng(image: RgbaImage): Uint8Array {
     depth: 8,
   });
 }
-
-/**
- * Writes PNG bytes (or an image, encoded first) to `path`, creating missing
- * directories (Node only: `node:fs` is imported lazily so the package still
- * loads in a browser).
- *
- * @example
- * ```ts
- * await writePng('out/samples.png', encodePng(grid));
- * ```
- */
-export async function writePng(path: string, png: Uint8Array | RgbaImage): Promise<void> {
-  const bytes = png instanceof Uint8Array ? png : encodePng(png);
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, bytes);
-}
