@@ -70,9 +70,15 @@ describe('seq2seq with attention learns to reverse digit strings', { timeout: 30
     }
   });
 
-  it('Luong (multiplicative) attention with input feeding, trained with teacher forcing ratio 0.75', async () => {
-    const { accuracy } = await trainReversal('luong', 150, 0.75);
+  it('Luong (multiplicative) attention with input feeding, trained with teacher forcing ratio 0.75: ≥ 90%, and beam search finds the reversal', async () => {
+    const { model, accuracy, test } = await trainReversal('luong', 150, 0.75);
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
+    const rows = test.source.arraySync() as number[][];
+    for (let i = 0; i < 5; i++) {
+      const [best] = model.beamSearch(select(test.source, 0, i), { bos, eos, beamWidth: 4, maxLength: MAX_LEN + 2 });
+      expect(best!.tokens).toEqual(digitsOf(rows[i]!).reverse());
+      expect(best!.finished).toBe(true);
+    }
   });
 });
 
