@@ -5,17 +5,20 @@ import {
   broadcastShapes,
   expand,
   fmtShape,
+  hasKernel,
   isFloatDType,
   reshape,
   shapesEqual,
   sizeOf,
   softmax,
   DTypeError,
+  zeros,
   type Generator,
   type Tensor,
 } from '@webgrad/core-tensor';
 import { dropout as dropoutFn } from '@webgrad/regularize';
 import { additiveMask, causalMask } from './attention-mask.js';
+import { broadcastStrides, fusedAttention } from './fused-attention.js';
 
 /** Options of `scaledDotProductAttention` (PyTorch 2's `F.scaled_dot_product_attention`). */
 export interface ScaledDotProductAttentionOptions {
@@ -46,10 +49,15 @@ export interface AttentionOutput {
 /**
  * Scaled dot-product attention (Vaswani et al. 2017),
  * softmax(Q·Kᵀ/√E + M)·V, for queries [..., L, E], keys [..., S, E] and
- * values [..., S, Ev] whose batch axes broadcast. Built from core ops (one
- * batched matmul for the scores with Kᵀ never materialised, one fused
- * softmax, one batched matmul with V), so it runs on every backend and
- * autograd differentiates it exactly.
+ * values [..., S, Ev] whose batch axes broadcast.
+ *
+ * Without dropout, on a backend other than the CPU that has the fused
+ * `scaledDotProductAttention` kernel (WebGPU), it is one fused op: an online
+ * softmax over tiles of keys (FlashAttention), so the L×S weights are never
+ * stored, with its own fused gradient. Otherwise (and always on the CPU,
+ * whose composed path is exact and runs on its SIMD matrix products) it is
+ * built from core ops: one batched matmul for the scores with Kᵀ never
+ * materialised, one fused softmax, one batched matmul with V.
  *
  * @example
  * ```ts
@@ -58,8 +66,40 @@ export interface AttentionOutput {
  * ```
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions = {}): Tensor {
+  const backend = query.backend.name;
+  if ((options.dropout ?? 0) === 0 && backend !== 'cpu' && hasKernel('scaledDotProductAttention', backend)) {
+    const fused = fusedScaledDotProductAttention(query, key, value, options);
+    if (fused !== null) return fused;
+  }
   return scaledDotProductAttentionWithWeights(query, key, value, options).output;
 }
+
+/**
+ * Attention as the one fused op `scaledDotProductAttention` (on whatever
+ * backend the inputs are on), or null where the fused op does not apply
+ * (an empty axis, a mask that requires grad, more batch axes than the
+ * kernel takes): the caller then takes the composed path.
+ *
+ * @internal exported for the tests, which check it against the composed path on the CPU.
+ */
+export function fusedScaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions = {}): Tensor | null {
+  const op = 'scaledDotProductAttention';
+  const { batch, L, S, E, Ev } = validateAttention(op, query, key, value, options);
+  const mask = options.mask ?? null;
+  if (L * S * E * Ev * sizeOf(batch) === 0 || batch.length > FUSED_MAX_BATCH_RANK || mask?.requiresGrad) return null;
+  const B = sizeOf(batch);
+  const full = (x: Tensor, r: number, c: number): Tensor => reshape(shapesEqual(x.shape.slice(0, -2), batch) ? x : expand(x, [...batch, r, c]), [B, r, c]);
+  // no mask is a zero mask that broadcasts everywhere: the op always has its four inputs
+  const padded = mask ? [...new Array<number>(batch.length + 2 - mask.rank).fill(1), ...mask.shape] : new Array<number>(batch.length + 2).fill(1);
+  const m = mask ? reshape(additiveMask(op, 'mask', mask, query.dtype, true), padded) : zeros(padded, { dtype: query.dtype, backend: query.backend.name });
+  const maskStrides = broadcastStrides(padded);
+  const scale = options.scale ?? 1 / Math.sqrt(E);
+  const o = fusedAttention(full(query, L, E), full(key, S, E), full(value, S, Ev), m, { scale, causal: options.causal === true, batchShape: batch, maskStrides });
+  return reshape(o, [...batch, L, Ev]);
+}
+
+/** Batch axes the fused kernels take (the WebGPU uniforms hold 8 axes: the batch's, L and S). */
+const FUSED_MAX_BATCH_RANK = 6;
 
 /**
  * `scaledDotProductAttention` that also returns the attention weights
@@ -72,15 +112,9 @@ export function scaledDotProductAttentionWithWeights(
   options: ScaledDotProductAttentionOptions = {},
 ): AttentionOutput {
   const op = 'scaledDotProductAttention';
-  const { batch, L, S, E, Ev } = checkAttentionShapes(op, query, key, value);
+  const { batch, L, S, E, Ev } = validateAttention(op, query, key, value, options);
   const p = options.dropout ?? 0;
-  if (!(p >= 0 && p <= 1)) throw new ArgumentError(op, `dropout must be in [0, 1], got ${p}`);
-  if (options.causal && options.mask) throw new ArgumentError(op, 'an explicit mask cannot be combined with causal: true (build the causal mask into it instead)');
-  if (options.scale !== undefined && !Number.isFinite(options.scale)) throw new ArgumentError(op, `scale must be a finite number, got ${options.scale}`);
   const scoreShape = [...batch, L, S];
-  if (options.mask && !broadcastsTo(options.mask.shape, scoreShape)) {
-    throw new ShapeError(op, `mask of shape ${fmtShape(options.mask.shape)} does not broadcast to the scores ${fmtShape(scoreShape)}`);
-  }
   const B = sizeOf(batch);
   const q3 = batched(query, batch, L, E);
   const k3 = batched(key, batch, S, E);
@@ -94,6 +128,20 @@ export function scaledDotProductAttentionWithWeights(
   if (p > 0) weights = dropoutFn(weights, p, true, options.generator ? { generator: options.generator } : {});
   const output = reshape(batchMatmul(reshape(weights, [B, L, S]), v3), [...batch, L, Ev]);
   return { output, weights };
+}
+
+/** The shapes of an attention call, after checking the inputs and options (before any kernel runs). */
+function validateAttention(op: string, query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions): AttentionShapes {
+  const shapes = checkAttentionShapes(op, query, key, value);
+  const p = options.dropout ?? 0;
+  if (!(p >= 0 && p <= 1)) throw new ArgumentError(op, `dropout must be in [0, 1], got ${p}`);
+  if (options.causal && options.mask) throw new ArgumentError(op, 'an explicit mask cannot be combined with causal: true (build the causal mask into it instead)');
+  if (options.scale !== undefined && !Number.isFinite(options.scale)) throw new ArgumentError(op, `scale must be a finite number, got ${options.scale}`);
+  const scoreShape = [...shapes.batch, shapes.L, shapes.S];
+  if (options.mask && !broadcastsTo(options.mask.shape, scoreShape)) {
+    throw new ShapeError(op, `mask of shape ${fmtShape(options.mask.shape)} does not broadcast to the scores ${fmtShape(scoreShape)}`);
+  }
+  return shapes;
 }
 
 interface AttentionShapes {

@@ -14,3 +14,4 @@ import '../kernels/cumsum.wgsl.js';
 import '../kernels/matmul.wgsl.js';
 import '../kernels/unfold.wgsl.js';
 import '../kernels/random.wgsl.js';
+import '../kernels/attention.wgsl.js';
