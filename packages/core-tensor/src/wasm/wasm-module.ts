@@ -30,6 +30,22 @@ export interface KernelExports {
   lstmCellBackwardF32(dh: number, dcn: number, gi: number, gh: number, c: number, da: number, dc: number, rows: number, H: number): void;
   /** Floats of scratch one `sgemm` call needs. */
   sgemmScratchFloats(N: number, K: number): number;
+  /** Packs all of op(B) (every K slab) for `sgemmChunk`. */
+  packBFull(N: number, K: number, b: number, rsB: number, csB: number, out: number): void;
+  /** Floats `packBFull` writes. */
+  packedBFloats(N: number, K: number): number;
+  /** Floats of per-thread scratch `sgemmChunk` needs. */
+  chunkScratchFloats(K: number): number;
+  /** One row chunk of a threaded batched product over B packed by `packBFull` (see assembly/gemm.ts). */
+  sgemmChunk(
+    strideA: number, strideBp: number, strideC: number,
+    M: number, N: number, K: number,
+    a: number, rsA: number, csA: number,
+    bp: number, c: number, ldc: number,
+    rowsPerChunk: number, chunksPerMatrix: number,
+    scratch: number, scratchStride: number,
+    chunk: number, thread: number,
+  ): void;
 }
 
 /** A compiled kernels module and whether its memory import is shared. */

@@ -51,28 +51,101 @@ export function sgemm(
   const np = (N + NR - 1) / NR;
   const packB = scratch;
   const packA = packB + (<usize>(np * NR * kcMax) << 2);
-  const tile = packA + (<usize>(MC * kcMax) << 2);
   for (let pc = 0; pc < K; pc += KC) {
     const kc = K - pc < KC ? K - pc : KC;
     packPanelsB(N, kc, b + (<usize>(pc * rsB) << 2), rsB, csB, packB);
-    for (let ic = rowStart; ic < rowEnd; ic += MC) {
-      const mc = rowEnd - ic < MC ? rowEnd - ic : MC;
-      packPanelsA(mc, kc, a + (<usize>(ic * rsA + pc * csA) << 2), rsA, csA, packA);
-      for (let jr = 0; jr < N; jr += NR) {
-        const nr = N - jr < NR ? N - jr : NR;
-        const bp = packB + (<usize>(jr * kc) << 2);
-        for (let ir = 0; ir < mc; ir += MR) {
-          const mr = mc - ir < MR ? mc - ir : MR;
-          const ap = packA + (<usize>(ir * kc) << 2);
-          const cp = c + (<usize>((ic + ir) * ldc + jr) << 2);
-          if (mr === MR && nr === NR) {
-            micro6x8(kc, ap, bp, cp, ldc, pc > 0);
-          } else {
-            edgeTile(kc, ap, bp, cp, ldc, pc > 0, mr, nr, tile);
-          }
+    gemmSlab(N, kc, pc, a, rsA, csA, packB, c, ldc, rowStart, rowEnd, packA);
+  }
+}
+
+/**
+ * One K slab [pc, pc + kc) for C rows [rowStart, rowEnd): rows of A packed
+ * MC at a time into `packA` (followed by an MR×NR edge tile), multiplied with
+ * the slab's packed B panels `packB`, added to C unless pc is 0.
+ */
+function gemmSlab(
+  N: i32, kc: i32, pc: i32,
+  a: usize, rsA: i32, csA: i32,
+  packB: usize, c: usize, ldc: i32,
+  rowStart: i32, rowEnd: i32, packA: usize,
+): void {
+  const tile = packA + (<usize>(MC * kc) << 2);
+  for (let ic = rowStart; ic < rowEnd; ic += MC) {
+    const mc = rowEnd - ic < MC ? rowEnd - ic : MC;
+    packPanelsA(mc, kc, a + (<usize>(ic * rsA + pc * csA) << 2), rsA, csA, packA);
+    for (let jr = 0; jr < N; jr += NR) {
+      const nr = N - jr < NR ? N - jr : NR;
+      const bp = packB + (<usize>(jr * kc) << 2);
+      for (let ir = 0; ir < mc; ir += MR) {
+        const mr = mc - ir < MR ? mc - ir : MR;
+        const ap = packA + (<usize>(ir * kc) << 2);
+        const cp = c + (<usize>((ic + ir) * ldc + jr) << 2);
+        if (mr === MR && nr === NR) {
+          micro6x8(kc, ap, bp, cp, ldc, pc > 0);
+        } else {
+          edgeTile(kc, ap, bp, cp, ldc, pc > 0, mr, nr, tile);
         }
       }
     }
+  }
+}
+
+/** Floats of a whole op(B) packed by `packBFull`: every K slab's 8-wide panels, slab after slab. */
+export function packedBFloats(N: i32, K: i32): i32 {
+  return ((N + NR - 1) / NR) * NR * K;
+}
+
+/** Floats of per-thread scratch `sgemmChunk` needs (an MC×KC block of A and an edge tile). */
+export function chunkScratchFloats(K: i32): i32 {
+  return MC * (K < KC ? K : KC) + MR * NR;
+}
+
+/**
+ * Packs all of op(B) (K×N, element (k, j) at b + 4·(k·rsB + j·csB)) the way
+ * `sgemm` packs one slab at a time: slab p (depth kc) starts p·KC·⌈N/8⌉·8
+ * floats after `out`, laid out exactly like sgemm's slab buffer.
+ */
+export function packBFull(N: i32, K: i32, b: usize, rsB: i32, csB: i32, out: usize): void {
+  const panelsWidth = ((N + NR - 1) / NR) * NR;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = K - pc < KC ? K - pc : KC;
+    packPanelsB(N, kc, b + (<usize>(pc * rsB) << 2), rsB, csB, out + (<usize>(pc * panelsWidth) << 2));
+  }
+}
+
+/**
+ * One chunk of a threaded batched product whose B operands were packed by
+ * `packBFull` (matrix i's packing at bp + 4·i·strideBp): chunk `chunk` is
+ * rows [r·rowsPerChunk, (r+1)·rowsPerChunk) of product ⌊chunk / chunksPerMatrix⌋
+ * (r = chunk mod chunksPerMatrix), computed by thread `thread` in its own
+ * scratch at scratch + 4·thread·scratchStride. Every element is computed by
+ * the same micro-kernel steps as in `sgemm`, so any assignment of chunks to
+ * threads gives the same bits.
+ */
+export function sgemmChunk(
+  strideA: i32, strideBp: i32, strideC: i32,
+  M: i32, N: i32, K: i32,
+  a: usize, rsA: i32, csA: i32,
+  bp: usize, c: usize, ldc: i32,
+  rowsPerChunk: i32, chunksPerMatrix: i32,
+  scratch: usize, scratchStride: i32,
+  chunk: i32, thread: i32,
+): void {
+  const m = chunk / chunksPerMatrix;
+  const rowStart = (chunk - m * chunksPerMatrix) * rowsPerChunk;
+  const rowEnd = rowStart + rowsPerChunk < M ? rowStart + rowsPerChunk : M;
+  const am = a + (<usize>(m * strideA) << 2);
+  const bm = bp + (<usize>(m * strideBp) << 2);
+  const cm = c + (<usize>(m * strideC) << 2);
+  const packA = scratch + (<usize>(thread * scratchStride) << 2);
+  const panelsWidth = ((N + NR - 1) / NR) * NR;
+  if (K <= 0) {
+    for (let i = rowStart; i < rowEnd; i++) memory.fill(cm + (<usize>(i * ldc) << 2), 0, <usize>N << 2);
+    return;
+  }
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = K - pc < KC ? K - pc : KC;
+    gemmSlab(N, kc, pc, am, rsA, csA, bm + (<usize>(pc * panelsWidth) << 2), cm, ldc, rowStart, rowEnd, packA);
   }
 }
 

@@ -1,6 +1,6 @@
 // Entry of webgrad's WebAssembly kernels (AssemblyScript). Built by
 // scripts/build-wasm.ts into src/wasm/kernels-wasm.generated.ts.
-export { sgemm, sgemmBatched, sgemmScratchFloats, transposeF32 } from './gemm';
+export { chunkScratchFloats, packBFull, packedBFloats, sgemm, sgemmBatched, sgemmChunk, sgemmScratchFloats, transposeF32 } from './gemm';
 export { binaryF32, unaryF32 } from './elementwise';
 export { sumMiddleF32 } from './reduce';
 export { lstmCellF32, lstmCellBackwardF32 } from './lstm-cell';
