@@ -2,7 +2,17 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { workspaceSourceAliases } from '../../vitest.shared';
 
-const pages = ['index', 'xor', 'digits', 'char-lstm'];
+const pages = [
+  'index',
+  'xor',
+  'digits',
+  'char-lstm',
+  'rnn-vs-lstm',
+  'vae',
+  'diffusion-2d',
+  'diffusion-digits',
+  'gpt',
+];
 
 // The site imports the workspace packages from their sources (as the tests
 // do), so `vite` and `vite build` need no prior build of the library.

@@ -72,7 +72,16 @@ describe('demo site in headless Chromium', () => {
     const links = await page
       .locator('a')
       .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
-    expect(links).toEqual(['./xor.html', './digits.html', './char-lstm.html']);
+    expect(links).toEqual([
+      './xor.html',
+      './digits.html',
+      './char-lstm.html',
+      './rnn-vs-lstm.html',
+      './vae.html',
+      './diffusion-2d.html',
+      './diffusion-digits.html',
+      './gpt.html',
+    ]);
     await page.screenshot({ path: join(artifacts, 'index.png') });
     expect(errors).toEqual([]);
     await page.close();
@@ -93,7 +102,7 @@ describe('demo site in headless Chromium', () => {
       timeout: 40_000,
     });
     await page.click('#pause');
-    const { losses, running } = await page.evaluate(() => ({ ...window.webgradDemo! }));
+    const { losses, series, running } = await page.evaluate(() => ({ ...window.webgradDemo! }));
     expect(running).toBe(false);
     // the status line kept answering while it trained
     expect(await page.locator('#status').textContent()).toMatch(/^paused at step \d+/);
@@ -106,8 +115,28 @@ describe('demo site in headless Chromium', () => {
         `${path.replace(/\.html.*/, '')}${path.includes('webgpu') ? '-webgpu' : ''}.png`,
       ),
     });
-    return { page, errors, losses };
+    return { page, errors, losses, series };
   }
+
+  /** The mean of the first and of the last `n` values: a falling loss through per-batch noise. */
+  const ends = (values: number[], n = 5): { first: number; last: number } => {
+    const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+    return { first: mean(values.slice(0, n)), last: mean(values.slice(-n)) };
+  };
+
+  /** Waits until the page has drawn at least `n` views (pictures from the worker). */
+  async function viewsDrawn(page: Page, n: number): Promise<void> {
+    await page.waitForFunction((k) => (window.webgradDemo?.views ?? 0) >= k, n, {
+      timeout: 60_000,
+    });
+  }
+
+  /** The natural width of every `<img>` with these ids (0 when nothing was decoded). */
+  const imageWidths = (page: Page, ids: string[]): Promise<number[]> =>
+    page.evaluate(
+      (names) => names.map((id) => (document.getElementById(id) as HTMLImageElement).naturalWidth),
+      ids,
+    );
 
   /** Reset stops training and starts over from step 0 without errors. */
   async function resetAndClose(page: Page, errors: string[]): Promise<void> {
@@ -143,6 +172,79 @@ describe('demo site in headless Chromium', () => {
     const sample = (await page.locator('#sample').textContent()) ?? '';
     expect(sample.startsWith('ROMEO:')).toBe(true);
     expect(sample.length).toBeGreaterThanOrEqual('ROMEO:'.length + 120);
+    await resetAndClose(page, errors);
+  });
+
+  it('RNN vs LSTM page: both losses fall on the adding problem and the RNN gradient vanishes back through time', async () => {
+    const { page, errors, series } = await trainFor('rnn-vs-lstm.html', 20);
+    // predicting 0 for a sum of two U(0, 1) values: MSE ≈ E[s²] = 7/6; the mean prediction 1 scores 1/6
+    for (const losses of series) {
+      expect(losses[0]!).toBeGreaterThan(0.6);
+      expect(ends(losses, 3).last).toBeLessThan(ends(losses, 3).first * 0.6);
+    }
+    await viewsDrawn(page, 3); // at reset, and after steps 10 and 20
+    const line = (await page.locator('#extra-status').textContent()) ?? '';
+    console.log(`rnn-vs-lstm.html gradient flow ${line}`);
+    const [rnn, lstm] = [/RNN ([\d.e+-]+)/, /LSTM ([\d.e+-]+)/].map((re) => Number(re.exec(line)?.[1]));
+    // ‖∂L/∂h_0‖ / ‖∂L/∂h_T−1‖ over T = 40 steps: vanishing for the RNN, far less so for the LSTM
+    expect(rnn!).toBeLessThan(1e-4);
+    expect(lstm!).toBeGreaterThan(rnn! * 100);
+    await resetAndClose(page, errors);
+  });
+
+  it('VAE page: the negative ELBO falls and the latent map, interpolation, prior samples and manifold are drawn', async () => {
+    const { page, errors, losses } = await trainFor('vae.html', 30);
+    expect(losses[0]!).toBeGreaterThan(30); // ≈ 64 ln 2 = 44 nats for an untrained decoder
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.8);
+    await viewsDrawn(page, 2);
+    const widths = await imageWidths(page, ['latentMap', 'interpolation', 'samples', 'manifold']);
+    expect(widths.every((w) => w > 0)).toBe(true);
+    expect(await page.locator('#legend span').count()).toBe(10);
+    await resetAndClose(page, errors);
+  });
+
+  /** Trains a diffusion page, then presses sample and waits for the whole z_T → z_0 animation. */
+  async function diffusionPage(name: string, timesteps: number): Promise<void> {
+    const { page, errors, losses } = await trainFor(`${name}.html`, 30);
+    const { first, last } = ends(losses);
+    expect(last).toBeLessThan(first * 0.9);
+    await page.click('#sample');
+    await page.waitForFunction((n) => (window.webgradDemo?.frames ?? 0) >= n, timesteps + 1, {
+      timeout: 60_000,
+    });
+    expect(await page.locator('#frame-label').textContent()).toContain('z_0, the samples');
+    expect(await imageWidths(page, ['preview', 'frame', 'strip'])).not.toContain(0);
+    console.log(`${name}.html drew ${timesteps + 1} frames, z_T → z_0`);
+    await page.screenshot({ path: join(artifacts, `${name}-sampled.png`) });
+    await resetAndClose(page, errors);
+  }
+
+  it('diffusion page (two moons): the denoising loss falls and sampling animates z_T → z_0 frame by frame', () =>
+    diffusionPage('diffusion-2d', 50));
+
+  it('diffusion page (digits): the denoising loss falls and sampling animates z_T → z_0 frame by frame', () =>
+    diffusionPage('diffusion-digits', 100));
+
+  it('GPT page: the loss falls from about ln 65, and the playground generates with top-k / top-p or says what is wrong', async () => {
+    const { page, errors, losses } = await trainFor('gpt.html', 30);
+    expect(losses[0]!).toBeGreaterThan(3.5); // ≈ ln 65 = 4.17
+    expect(ends(losses, 3).last).toBeLessThan(losses[0]! * 0.85);
+    await page.fill('#prompt', 'KING:');
+    await page.fill('#length', '60');
+    await page.locator('#top-k').fill('10');
+    await page.locator('#top-p').fill('0.9');
+    await page.click('#generate');
+    await page.waitForFunction(() => document.getElementById('speed')!.textContent !== '');
+    const text = (await page.locator('#generated').textContent()) ?? '';
+    expect(text.startsWith('KING:')).toBe(true);
+    expect(text.length).toBe('KING:'.length + 60);
+    // a character the tokenizer never saw: a message on the page, not an exception
+    await page.fill('#prompt', 'naïve €');
+    await page.click('#generate');
+    await page.waitForFunction(() =>
+      document.getElementById('generated')!.textContent!.startsWith('could not generate'),
+    );
+    expect(await page.locator('#generated').textContent()).toMatch(/not in the vocabulary/);
     await resetAndClose(page, errors);
   });
 

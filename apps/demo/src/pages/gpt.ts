@@ -1,0 +1,50 @@
+import { byId, mountWorkerPage } from '../worker-page.js';
+import type { GptRequests, GptView } from '../workers/gpt.worker.js';
+
+const preview = byId<HTMLPreElement>('sample');
+const output = byId<HTMLPreElement>('generated');
+const input = <T extends HTMLElement>(id: string): T => byId<T>(id);
+
+const page = mountWorkerPage<GptView, GptRequests>({
+  worker: new Worker(new URL('../workers/gpt.worker.ts', import.meta.url), { type: 'module' }),
+  render: ({ sample }) => {
+    preview.textContent = sample;
+  },
+});
+
+// the slider values next to the sliders
+for (const id of ['temperature', 'top-k', 'top-p']) {
+  const slider = input<HTMLInputElement>(id);
+  const shown = byId(`${id}-value`);
+  const update = (): void => {
+    shown.textContent = slider.value;
+  };
+  slider.oninput = update;
+  update();
+}
+
+let seed = 0;
+const button = byId<HTMLButtonElement>('generate');
+button.onclick = async () => {
+  button.disabled = true;
+  output.textContent = 'generating…';
+  const topK = Number(input<HTMLInputElement>('top-k').value);
+  const topP = Number(input<HTMLInputElement>('top-p').value);
+  try {
+    const { text, tokensPerSecond } = await page.request('generate', {
+      prompt: input<HTMLTextAreaElement>('prompt').value,
+      maxNewTokens: Number(input<HTMLInputElement>('length').value),
+      temperature: Number(input<HTMLInputElement>('temperature').value),
+      // 0 and 1 are the sliders' "off" ends
+      topK: topK === 0 ? null : topK,
+      topP: topP === 1 ? null : topP,
+      seed: seed++,
+    });
+    output.textContent = text;
+    byId('speed').textContent = `${tokensPerSecond.toFixed(0)} characters/s with the KV cache`;
+  } catch (error) {
+    output.textContent = `could not generate: ${(error as Error).message}`;
+  } finally {
+    button.disabled = false;
+  }
+};

@@ -1,0 +1,25 @@
+import { LineChart } from '../line-chart.js';
+import { byId, mountWorkerPage } from '../worker-page.js';
+import type { RnnVsLstmView } from '../workers/rnn-vs-lstm.worker.js';
+
+const flowChart = new LineChart(byId('flow-chart'), {
+  title: '‖∂L/∂h_t‖ by time step t',
+  xLabel: 't',
+  series: ['RNN', 'LSTM'],
+});
+
+mountWorkerPage<RnnVsLstmView>({
+  worker: new Worker(new URL('../workers/rnn-vs-lstm.worker.ts', import.meta.url), {
+    type: 'module',
+  }),
+  series: ['RNN', 'LSTM'],
+  render({ rnn, lstm }) {
+    flowChart.set(
+      rnn.map((_, t) => t),
+      [rnn, lstm],
+    );
+    const ratio = (norms: number[]): string => (norms[0]! / norms.at(-1)!).toExponential(1);
+    byId('extra-status').textContent =
+      `‖∂L/∂h_0‖ / ‖∂L/∂h_T−1‖: RNN ${ratio(rnn)}, LSTM ${ratio(lstm)}`;
+  },
+});

@@ -1,0 +1,117 @@
+import {
+  Adam,
+  LSTM,
+  Linear,
+  Module,
+  RNN,
+  addingProblem,
+  forgetGateBiasInit_,
+  hiddenGradientNorms,
+  manualSeed,
+  mseLoss,
+  select,
+  tensor,
+  type RNNBase,
+  type RecurrentRun,
+  type Tensor,
+} from 'webgrad';
+import { serveTrainer, trainStep } from '../worker/serve-trainer.js';
+
+const SEQ_LEN = 40;
+const HIDDEN = 32;
+const BATCH = 64;
+
+/** A recurrent layer read out by a linear head on its last output: the prediction of the sum. */
+class AddingModel extends Module<[Tensor], Tensor> {
+  head = new Linear(HIDDEN, 1);
+
+  constructor(readonly rnn: RNNBase) {
+    super();
+  }
+
+  /** The prediction from the output at the last step, [B, 1]. */
+  readout(run: RecurrentRun): Tensor {
+    return this.head.forward(select(run.output, 1, SEQ_LEN - 1));
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.readout(this.rnn.run(x));
+  }
+}
+
+/** A fresh (untrained) model of each kind, from the current seed. */
+const models = (): { rnn: AddingModel; lstm: AddingModel } => ({
+  rnn: new AddingModel(new RNN(2, HIDDEN, { batchFirst: true })),
+  // forget-gate bias 1 (Gers et al.): f ≈ 0.73 at the start instead of 0.5
+  lstm: new AddingModel(forgetGateBiasInit_(new LSTM(2, HIDDEN, { batchFirst: true }), 1)),
+});
+
+/** The RNN-vs-LSTM page's picture: ‖∂L/∂h_t‖ for t = 0 … T−1 of each model on a fixed batch. */
+export interface RnnVsLstmView {
+  rnn: number[];
+  lstm: number[];
+}
+
+/** Copies `from`'s weights into `to` on the CPU (the diagnostic reads tensors synchronously). */
+async function copyToCpu(from: Module<never[], unknown>, to: Module<never[], unknown>): Promise<void> {
+  const state = from.stateDict();
+  const copies = Object.fromEntries(
+    await Promise.all(
+      Object.entries(state).map(async ([name, t]) => [
+        name,
+        tensor(await t.data(), { shape: t.shape, dtype: t.dtype, backend: 'cpu' }),
+      ]),
+    ),
+  );
+  to.loadStateDict(copies);
+}
+
+serveTrainer<RnnVsLstmView, Record<string, never>>(() => {
+  // the batch the gradient flow is measured on, on the CPU
+  const probe = addingProblem({ numSequences: BATCH, seqLen: SEQ_LEN, seed: 12345, backend: 'cpu' });
+  let trained: ReturnType<typeof models>;
+  let optimizers: Adam[];
+  let cpuTwins: ReturnType<typeof models> | null = null;
+  let step = 0;
+  return {
+    build() {
+      manualSeed(0);
+      trained = models();
+      optimizers = [trained.rnn, trained.lstm].map((m) => new Adam(m.parameters(), { lr: 3e-3 }));
+      step = 0;
+    },
+    async step() {
+      const { inputs, targets } = addingProblem({ numSequences: BATCH, seqLen: SEQ_LEN, seed: step++ });
+      const losses = await Promise.all(
+        [trained.rnn, trained.lstm].map((model, i) =>
+          trainStep(() => {
+            optimizers[i]!.zeroGrad();
+            const l = mseLoss(model.forward(inputs), targets);
+            l.backward();
+            optimizers[i]!.step();
+            return l;
+          }),
+        ),
+      );
+      inputs.dispose();
+      targets.dispose();
+      return losses;
+    },
+    async view() {
+      let on = trained;
+      if (trained.rnn.parameters()[0]!.backend.name !== 'cpu') {
+        // the diagnostic runs on CPU copies of the models trained on WebGPU
+        cpuTwins ??= models();
+        await copyToCpu(trained.rnn, cpuTwins.rnn);
+        await copyToCpu(trained.lstm, cpuTwins.lstm);
+        on = cpuTwins;
+      }
+      const flow = (model: AddingModel): number[] =>
+        hiddenGradientNorms(model.rnn, probe.inputs, (run) =>
+          mseLoss(model.readout(run), probe.targets),
+        ).norms[0]![0]!;
+      return { rnn: flow(on.rnn), lstm: flow(on.lstm) };
+    },
+    viewEvery: 10,
+  };
+});
