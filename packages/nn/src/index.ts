@@ -12,6 +12,7 @@ export { Sequential, type TensorModule } from './sequential.js';
 export { ModuleList, type AnyModule } from './module-list.js';
 export { ModuleDict } from './module-dict.js';
 export { Linear, type LinearOptions } from './linear.js';
+export { matmulBiasAct, type MatmulBiasActOptions, type MatmulBiasActivation } from './matmul-bias-act.js';
 export { Identity } from './identity.js';
 export { Flatten, Unflatten } from './flatten.js';
 export { embedding, Embedding, type EmbeddingOptions, type EmbeddingFromPretrainedOptions } from './embedding.js';

@@ -1,5 +1,6 @@
-import { matmul, add, zeros, WebgradError, fmtShape, type Tensor, transpose } from '@webgrad/core-tensor';
+import { matmul, add, zeros, WebgradError, fmtShape, hasKernel, reshape, sizeOf, type Tensor, transpose } from '@webgrad/core-tensor';
 import { kaimingUniform_, uniform_ } from './init.js';
+import { matmulBiasAct } from './matmul-bias-act.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -50,6 +51,14 @@ export class Linear extends Module<[Tensor], Tensor> {
   forward(x: Tensor): Tensor {
     if (x.shape[x.rank - 1] !== this.inFeatures) {
       throw new WebgradError('Linear', `expected input [..., ${this.inFeatures}], got ${fmtShape(x.shape)}`);
+    }
+    const backend = x.backend.name;
+    if (this.bias && backend !== 'cpu' && hasKernel('matmulBiasAct', backend) && x.dtype === this.weight.dtype) {
+      // one dispatch for x·Wᵀ + b (Wᵀ never materialised); the CPU keeps the composed path below
+      const lead = x.shape.slice(0, -1);
+      const w = reshape(this.weight, [1, this.outFeatures, this.inFeatures]);
+      const y = matmulBiasAct(reshape(x, [1, sizeOf(lead), this.inFeatures]), w, this.bias, { transposeB: true });
+      return reshape(y, [...lead, this.outFeatures]);
     }
     const y = matmul(x, transpose(this.weight));
     return this.bias ? add(y, this.bias) : y;

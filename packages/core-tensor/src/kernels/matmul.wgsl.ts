@@ -1,4 +1,5 @@
-import type { KernelTensor } from '../backend.js';
+import type { KernelAttrs, KernelTensor } from '../backend.js';
+import { unaryOpDef } from '../elementwise-table.js';
 import { linearGroups, linearProgram, registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
@@ -13,6 +14,12 @@ import { UniformLayout } from '../webgpu/uniform-layout.js';
  * materialised); the k loop of the last tile stops at K and the M, N edges
  * are masked on store, so any M, N, K work. Batch index is the z workgroup; a batch length of 1 broadcasts
  * (batch stride 0). Small products use one thread per output instead.
+ *
+ * `matmulBiasAct` is the same kernel with an epilogue on the store: C =
+ * act(op(A)·op(B) + bias), bias [N] added along the rows, act one of the
+ * elementwise table's relu / gelu (erf) / tanh / sigmoid formulas (the same
+ * WGSL the elementwise kernels run), so a Linear layer's product, bias and
+ * activation are one dispatch.
  */
 const PARAMS = new UniformLayout([
   ['M', 'u32'],
@@ -69,21 +76,58 @@ function loadTile(
     }`;
 }
 
-function tiledProgram(tA: boolean, tB: boolean): GpuProgram {
+/** The activations of the `matmulBiasAct` epilogue. */
+export const MATMUL_ACTIVATIONS = ['none', 'relu', 'gelu', 'tanh', 'sigmoid'] as const;
+
+/** An activation of the `matmulBiasAct` epilogue. */
+export type MatmulActivation = (typeof MATMUL_ACTIVATIONS)[number];
+
+/** What is applied to each output on the store: nothing, or + bias[n] then an activation. */
+interface Epilogue {
+  readonly bias: boolean;
+  readonly act: MatmulActivation;
+}
+
+const PLAIN: Epilogue = { bias: false, act: 'none' };
+
+/** WGSL `epi(x, n)`: the epilogue of one output in column n. */
+function epilogueFn(e: Epilogue): string {
+  const def = e.act === 'none' ? null : unaryOpDef(e.act)!;
+  // a = 0 selects gelu's exact (erf) form; b is unused by these formulas
+  return `
+fn act(x: f32) -> f32 { let a = 0.0; let b = 0.0; return ${def ? def.wgsl : 'x'}; }
+fn epi(x: f32, n: u32) -> f32 { return act(x${e.bias ? ' + bias[n]' : ''}); }
+`;
+}
+
+function epilogueKey(e: Epilogue): string {
+  return e.bias || e.act !== 'none' ? `/bias-${e.act}` : '';
+}
+
+function tiledProgram(tA: boolean, tB: boolean, e: Epilogue = PLAIN): GpuProgram {
+  const fused = e !== PLAIN;
   return {
-    key: `matmul/tiled/${tA}/${tB}`,
-    inputs: 2,
+    key: `matmul/tiled/${tA}/${tB}${epilogueKey(e)}`,
+    inputs: fused ? 3 : 2,
     outputs: 1,
     source: () => `${PARAMS.wgsl}
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
-@group(0) @binding(2) var<storage, read_write> c: array<f32>;
-@group(0) @binding(3) var<uniform> P: Params;
+${
+  fused
+    ? `@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<uniform> P: Params;
+${epilogueFn(e)}`
+    : `@group(0) @binding(2) var<storage, read_write> c: array<f32>;
+@group(0) @binding(3) var<uniform> P: Params;`
+}
 var<workgroup> As: array<vec4<f32>, ${(TILE * TK) / 4}>;
 var<workgroup> Bs: array<vec4<f32>, ${(TILE * TK) / 4}>;
 
-fn store(cOff: u32, m: u32, n: u32, v: vec4<f32>) {
+fn store(cOff: u32, m: u32, n: u32, acc: vec4<f32>) {
   if (m >= P.M) { return; }
+  ${fused ? 'let v = vec4<f32>(epi(acc.x, n), epi(acc.y, min(n + 1u, P.N - 1u)), epi(acc.z, min(n + 2u, P.N - 1u)), epi(acc.w, min(n + 3u, P.N - 1u)));' : 'let v = acc;'}
   let base = cOff + m * P.N + n;
   if (n + 3u < P.N) {
     c[base] = v.x;
@@ -136,11 +180,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   };
 }
 
-function naiveProgram(tA: boolean, tB: boolean): GpuProgram {
-  return linearProgram(`matmul/naive/${tA}/${tB}`, () => ({
-    inputs: ['f32', 'f32'],
+function naiveProgram(tA: boolean, tB: boolean, e: Epilogue = PLAIN): GpuProgram {
+  const fused = e !== PLAIN;
+  return linearProgram(`matmul/naive/${tA}/${tB}${epilogueKey(e)}`, () => ({
+    inputs: fused ? ['f32', 'f32', 'f32'] : ['f32', 'f32'],
     outputs: ['f32'],
     params: PARAMS,
+    // the bias is in2 in this program's bindings
+    ...(fused ? { header: epilogueFn(e).replace('bias[n]', 'in2[n]') } : {}),
     body: `
   let mn = P.M * P.N;
   let batch = i / max(mn, 1u);
@@ -152,7 +199,7 @@ function naiveProgram(tA: boolean, tB: boolean): GpuProgram {
   let bOff = batch * P.bBatch;
   var acc = 0.0;
   for (var k = 0u; k < P.K; k = k + 1u) { acc = acc + in0[aOff + ${aIndex(tA, 'm', 'k')}] * in1[bOff + ${bIndex(tB, 'k', 'n')}]; }
-  out0[i] = acc;`,
+  out0[i] = ${fused ? 'epi(acc, n)' : 'acc'};`,
   }));
 }
 
@@ -161,8 +208,22 @@ const NAIVE_MAX_OUTPUTS = 2048;
 
 // reads the operands' shapes and attributes exactly as the CPU kernel in
 // matmul.ts does: the two kernels implement one contract side by side
-registerGpuKernel('matmul', (inputs, attrs, be) => {
-  const [a, b] = inputs as [KernelTensor, KernelTensor];
+registerGpuKernel('matmul', (inputs, attrs, be) => runMatmul(inputs, attrs, be, PLAIN));
+
+// [a, b, bias [N]] → act(op(a)·op(b) + bias); the op and its CPU kernel and
+// gradient are defined by @webgrad/nn (matmul-bias-act.ts)
+registerGpuKernel('matmulBiasAct', (inputs, attrs, be) =>
+  runMatmul(inputs, attrs, be, { bias: true, act: attrs.activation as MatmulActivation }),
+);
+
+function runMatmul(
+  inputs: readonly KernelTensor[],
+  attrs: KernelAttrs,
+  be: Parameters<Parameters<typeof registerGpuKernel>[1]>[2],
+  e: Epilogue,
+): KernelTensor[] {
+  const [a, b, bias] = inputs as [KernelTensor, KernelTensor, KernelTensor | undefined];
+  const operands = bias ? [a, b, bias] : [a, b];
   const tA = attrs.transposeA as boolean;
   const tB = attrs.transposeB as boolean;
   const M = tA ? a.shape[2]! : a.shape[1]!;
@@ -173,22 +234,13 @@ registerGpuKernel('matmul', (inputs, attrs, be) => {
   const B = Math.max(Ba, Bb);
   const out = be.output('matmul', [B, M, N], a.dtype);
   if (B * M * N === 0) return [out];
-  if (K === 0) {
-    be.release(out.storage);
-    return [
-      {
-        storage: be.upload(new Float32Array(B * M * N), 'float32'),
-        shape: [B, M, N],
-        dtype: a.dtype,
-      },
-    ];
-  }
   const aBatch = Ba === 1 ? 0 : M * K;
   const bBatch = Bb === 1 ? 0 : K * N;
-  if (M * N < NAIVE_MAX_OUTPUTS || B > 65535) {
+  // K = 0 runs the kernels too: the empty sum is 0, and the epilogue still applies
+  if (M * N < NAIVE_MAX_OUTPUTS || B > 65535 || K === 0) {
     be.dispatch(
-      naiveProgram(tA, tB),
-      [a, b],
+      naiveProgram(tA, tB, e),
+      operands,
       [out],
       PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN: B }),
       linearGroups(B * M * N),
@@ -198,11 +250,11 @@ registerGpuKernel('matmul', (inputs, attrs, be) => {
   const tilesN = Math.ceil(N / TILE);
   const tiles = Math.ceil(M / TILE) * tilesN;
   be.dispatch(
-    tiledProgram(tA, tB),
-    [a, b],
+    tiledProgram(tA, tB, e),
+    operands,
     [out],
     PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN }),
     [tiles, 1, B],
   );
   return [out];
-});
+}
