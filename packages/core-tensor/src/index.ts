@@ -42,6 +42,7 @@ export { runKernel, runKernel1, makeView, backendOf } from './dispatch.js';
 export { init, registerBackendFactory, type InitOptions, type BackendChoice, type BackendCandidate, type BackendFactory } from './init.js';
 export { cpuBackend, CpuStorage, cpuData, cpuOutput, cpuAlloc } from './cpu/cpu-backend.js';
 export { configureCpu, cpuStatus, type CpuOptions, type CpuStatus, type CpuPath } from './wasm/cpu-config.js';
+export { wasmGruCell, wasmGruCellBackward } from './wasm/wasm-gru-cell.js';
 export { wasmLstmCell, wasmLstmCellBackward } from './wasm/wasm-lstm-cell.js';
 export { UNARY_OPS, BINARY_OPS, unaryOpDef, binaryOpDef, type UnaryOpDef, type BinaryOpDef, type ElementwiseInputKind, type ElementwiseOutputKind } from './elementwise-table.js';
 export { scalarMath } from './scalar-math.js';

@@ -18,6 +18,8 @@ import {
   tanh,
   zeros,
   registerKernel,
+  wasmGruCell,
+  wasmGruCellBackward,
   type KernelTensor,
   type Tensor,
 } from '@webgrad/core-tensor';
@@ -92,6 +94,9 @@ function gruGates(A: ArrayLike<number>, B: ArrayLike<number>, bias: ArrayLike<nu
 
 registerKernel('gruCell', 'cpu', (inputs): KernelTensor[] => {
   const [gi, gh, h, bhh] = inputs as [KernelTensor, KernelTensor, KernelTensor, KernelTensor];
+  // float32 on the WebAssembly SIMD path: the same formula, vectorised (see core-tensor's wasm-gru-cell.ts)
+  const fast = wasmGruCell(gi, gh, h, bhh);
+  if (fast !== null) return fast;
   const H = h.shape[h.shape.length - 1]!;
   const rows = H === 0 ? 0 : cpuData(h).length / H;
   const A = cpuData(gi);
@@ -123,6 +128,8 @@ registerKernel('gruCell', 'cpu', (inputs): KernelTensor[] => {
 // code, where a shared per-element callback would not.
 registerKernel('gruCellBackward', 'cpu', (inputs): KernelTensor[] => {
   const [dhn, gi, gh, h, bhh] = inputs as [KernelTensor, KernelTensor, KernelTensor, KernelTensor, KernelTensor];
+  const fast = wasmGruCellBackward(dhn, gi, gh, h, bhh);
+  if (fast !== null) return fast;
   const H = h.shape[h.shape.length - 1]!;
   const rows = H === 0 ? 0 : cpuData(h).length / H;
   const DH = cpuData(dhn);

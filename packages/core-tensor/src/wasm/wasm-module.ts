@@ -28,6 +28,10 @@ export interface KernelExports {
   lstmCellF32(gi: number, gh: number, c: number, h: number, cn: number, rows: number, H: number): void;
   /** The fused LSTM step's gradient (see assembly/lstm-cell.ts). */
   lstmCellBackwardF32(dh: number, dcn: number, gi: number, gh: number, c: number, da: number, dc: number, rows: number, H: number): void;
+  /** One fused GRU step over rows×H float32 units (see assembly/gru-cell.ts). */
+  gruCellF32(gi: number, gh: number, h: number, bias: number, out: number, rows: number, H: number): void;
+  /** The fused GRU step's gradient (see assembly/gru-cell.ts). */
+  gruCellBackwardF32(dhn: number, gi: number, gh: number, h: number, bias: number, dgi: number, dgh: number, dh: number, rows: number, H: number): void;
   /** Floats of scratch one `sgemm` call needs. */
   sgemmScratchFloats(N: number, K: number): number;
   /** Packs all of op(B) (every K slab) for `sgemmChunk`. */

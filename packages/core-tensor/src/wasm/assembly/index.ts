@@ -4,3 +4,4 @@ export { chunkScratchFloats, packBFull, packedBFloats, sgemm, sgemmBatched, sgem
 export { binaryF32, unaryF32 } from './elementwise';
 export { sumMiddleF32 } from './reduce';
 export { lstmCellF32, lstmCellBackwardF32 } from './lstm-cell';
+export { gruCellF32, gruCellBackwardF32 } from './gru-cell';
