@@ -1,4 +1,5 @@
-import type { Tensor } from '@webgrad/core-tensor';
+import { runKernel, type Tensor } from '@webgrad/core-tensor';
+import './adam-update-kernel.js';
 import { ElementwiseOptimizer, stateZeros } from './elementwise-optimizer.js';
 import { checkBetas, checkBoolean, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
@@ -41,6 +42,8 @@ export type AdamHyper = {
  * g ← ±∇ (+ λw for Adam; AdamW first scales w ← w(1 − ηλ));
  * m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; with AMSGrad v_max ← max(v_max, v);
  * w ← w − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε).
+ * `apply` composes tensor ops; `kernel` is the same update as one fused
+ * kernel op (`adamUpdate`, CPU and WebGPU), which the optimizers use.
  */
 export const adamUpdate: UpdateRule<AdamHyper> = {
   name: 'adam',
@@ -60,6 +63,28 @@ export const adamUpdate: UpdateRule<AdamHyper> = {
     }
     const denom = second.sqrt().div(c(bc2Sqrt)).add(c(h.eps));
     return { param: w.sub(m.div(denom).mul(c(h.lr / bc1))), state: out };
+  },
+  kernel: {
+    op: 'adamUpdate',
+    run({ param, grad, state }, h) {
+      const inputs = [param, grad, state.expAvg!, state.expAvgSq!];
+      if (h.amsgrad) inputs.push(state.maxExpAvgSq!);
+      const [p, m, v, vMax] = runKernel('adamUpdate', inputs, {
+        lr: h.lr,
+        beta1: h.beta1,
+        beta2: h.beta2,
+        eps: h.eps,
+        weightDecay: h.weightDecay,
+        decoupled: h.decoupled,
+        amsgrad: h.amsgrad,
+        maximize: h.maximize,
+        stepSize: h.lr / (1 - h.beta1 ** h.step),
+        bc2Sqrt: Math.sqrt(1 - h.beta2 ** h.step),
+      });
+      const out: Record<string, Tensor> = { expAvg: m!, expAvgSq: v! };
+      if (h.amsgrad) out.maxExpAvgSq = vMax!;
+      return { param: p!, state: out };
+    },
   },
 };
 

@@ -40,6 +40,7 @@ export {
   type UpdateInputs,
   type UpdateOutputs,
   type FusedUpdate,
+  type FusedKernelUpdate,
 } from './update-rule.js';
 export { SGD, sgdUpdate, type SGDOptions, type SGDHyper } from './sgd.js';
 export { Adam, AdamW, adamUpdate, type AdamOptions, type AdamHyper } from './adam.js';

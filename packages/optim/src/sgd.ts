@@ -1,4 +1,5 @@
-import { ArgumentError, type Tensor } from '@webgrad/core-tensor';
+import { ArgumentError, runKernel, type Tensor } from '@webgrad/core-tensor';
+import './sgd-update-kernel.js';
 import { ElementwiseOptimizer } from './elementwise-optimizer.js';
 import { checkBoolean, checkFinite, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
@@ -35,6 +36,8 @@ export type SGDHyper = {
  * SGD's update, as `torch.optim.SGD`:
  * g ← ±∇ + λw; b ← g at the first step, then μb + (1 − τ)g;
  * d ← g + μb (Nesterov) or b; w ← w − ηd.
+ * `apply` composes tensor ops; `kernel` is the same update as one fused
+ * kernel op (`sgdUpdate`, CPU and WebGPU), which the optimizer uses.
  */
 export const sgdUpdate: UpdateRule<SGDHyper> = {
   name: 'sgd',
@@ -49,6 +52,24 @@ export const sgdUpdate: UpdateRule<SGDHyper> = {
       d = h.nesterov ? d.add(buf.mul(c(h.momentum))) : buf;
     }
     return { param: param.sub(d.mul(c(h.lr))), state: out };
+  },
+  kernel: {
+    op: 'sgdUpdate',
+    run({ param, grad, state }, h) {
+      const buffer = state.momentumBuffer;
+      const inputs = h.momentum !== 0 && buffer !== undefined ? [param, grad, buffer] : [param, grad];
+      const [p, b] = runKernel('sgdUpdate', inputs, {
+        lr: h.lr,
+        momentum: h.momentum,
+        dampening: h.dampening,
+        weightDecay: h.weightDecay,
+        nesterov: h.nesterov,
+        maximize: h.maximize,
+      });
+      const out: Record<string, Tensor> = {};
+      if (b !== undefined) out.momentumBuffer = b;
+      return { param: p!, state: out };
+    },
   },
 };
 

@@ -1,4 +1,4 @@
-import { Tensor, tensor } from '@webgrad/core-tensor';
+import { hasKernel, Tensor, tensor } from '@webgrad/core-tensor';
 
 /**
  * The host-side numbers and switches of one parameter's update at one step:
@@ -36,6 +36,19 @@ export interface UpdateRule<H extends UpdateHyper> {
   readonly name: string;
   /** The reference update, written with tensor ops. */
   apply(inputs: UpdateInputs, hyper: H): UpdateOutputs;
+  /**
+   * The same update as one fused kernel op (one kernel per parameter tensor),
+   * used on every backend that has a kernel registered for `op`.
+   */
+  readonly kernel?: FusedKernelUpdate<H>;
+}
+
+/** A rule's update as one kernel op: the op's name and the function that runs it. */
+export interface FusedKernelUpdate<H extends UpdateHyper> {
+  /** The kernel op (`'adamUpdate'`, `'sgdUpdate'`). */
+  readonly op: string;
+  /** Runs the op on the inputs; it must compute the reference's numbers. */
+  readonly run: (inputs: UpdateInputs, hyper: H) => UpdateOutputs;
 }
 
 /** A replacement for a rule's reference update on one backend (e.g. one WGSL kernel per parameter). */
@@ -61,10 +74,17 @@ export function registerFusedUpdate<H extends UpdateHyper>(rule: UpdateRule<H>, 
   };
 }
 
-/** Runs `rule` on `inputs`: the fused kernel registered for the parameter's backend, else the reference. */
+/**
+ * Runs `rule` on `inputs`: an update registered with `registerFusedUpdate`
+ * for the parameter's backend, else the rule's kernel op where the backend
+ * has that kernel, else the reference.
+ */
 export function runUpdate<H extends UpdateHyper>(rule: UpdateRule<H>, inputs: UpdateInputs, hyper: H): UpdateOutputs {
-  const f = fused.get(`${rule.name}|${inputs.param.backend.name}`);
-  return f ? f(inputs, hyper) : rule.apply(inputs, hyper);
+  const backend = inputs.param.backend.name;
+  const f = fused.get(`${rule.name}|${backend}`);
+  if (f) return f(inputs, hyper);
+  if (rule.kernel && hasKernel(rule.kernel.op, backend)) return rule.kernel.run(inputs, hyper);
+  return rule.apply(inputs, hyper);
 }
 
 /**

@@ -18,3 +18,5 @@ import '../kernels/attention.wgsl.js';
 // fused kernels of ops defined by other packages (the ops, CPU kernels and gradients live there)
 import '../kernels/lstm-cell.wgsl.js';
 import '../kernels/gru-cell.wgsl.js';
+import '../kernels/adam-update.wgsl.js';
+import '../kernels/sgd-update.wgsl.js';
