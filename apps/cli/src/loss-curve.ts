@@ -94,24 +94,48 @@ function drawLine(image: RgbaImage, xa: number, ya: number, xb: number, yb: numb
   }
 }
 
+/** The mean of the last `window` values at every position (fewer at the start). */
+export function movingAverage(values: readonly number[], window: number): number[] {
+  const smooth: number[] = [];
+  let sum = 0;
+  values.forEach((v, i) => {
+    sum += v;
+    if (i >= window) sum -= values[i - window]!;
+    smooth.push(sum / Math.min(i + 1, window));
+  });
+  return smooth;
+}
+
+/** A smoothing window of about a tenth of a run of n steps, at most `window`. */
+function smoothingWindow(n: number, window: number): number {
+  return Math.max(1, Math.min(window, Math.floor(n / 10) || 1));
+}
+
 /**
  * The loss curve of a run as PNG bytes: the loss of every step, plus its
  * moving average over `window` steps, on a log scale.
  */
 export function lossCurvePng(losses: readonly number[], window = 50): Uint8Array {
-  const w = Math.max(1, Math.min(window, Math.floor(losses.length / 10) || 1));
-  const smooth: number[] = [];
-  let sum = 0;
-  losses.forEach((l, i) => {
-    sum += l;
-    if (i >= w) sum -= losses[i - w]!;
-    smooth.push(sum / Math.min(i + 1, w));
-  });
   return lineChartPng(
     [
       { y: losses, color: [170, 200, 230] },
-      { y: smooth, color: SERIES_COLORS[0]! },
+      { y: movingAverage(losses, smoothingWindow(losses.length, window)), color: SERIES_COLORS[0]! },
     ],
     { logY: true },
   );
+}
+
+/**
+ * Several runs' loss curves on one log-scale chart, each smoothed by a
+ * moving average, in the colours of `SERIES_COLORS` (in order), plus an
+ * optional grey horizontal line (a baseline to beat).
+ */
+export function lossCurvesPng(runs: readonly (readonly number[])[], options: { baseline?: number; window?: number } = {}): Uint8Array {
+  const n = Math.max(...runs.map((r) => r.length), 1);
+  const series: LineSeries[] = runs.map((losses, k) => ({
+    y: movingAverage(losses, smoothingWindow(losses.length, options.window ?? 50)),
+    color: SERIES_COLORS[k % SERIES_COLORS.length]!,
+  }));
+  if (options.baseline !== undefined) series.unshift({ y: [options.baseline, options.baseline], x: [1, n], color: [150, 150, 150] });
+  return lineChartPng(series, { logY: true });
 }

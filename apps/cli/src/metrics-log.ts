@@ -34,6 +34,19 @@ export class MetricsLog {
     }
   }
 
+  /**
+   * Runs `fn` with the log of `path` (or null when no path is given) and
+   * closes the log however `fn` ends.
+   */
+  static async using<T>(path: string | undefined, fn: (log: MetricsLog | null) => Promise<T>): Promise<T> {
+    const log = path !== undefined ? MetricsLog.open(path) : null;
+    try {
+      return await fn(log);
+    } finally {
+      log?.close();
+    }
+  }
+
   /** Appends `record` as one JSON line. */
   write(record: MetricsRecord): void {
     if (this.fd === null) throw new Error(`metrics log ${this.path} is closed`);

@@ -9,20 +9,26 @@ export interface TrainLoopOptions {
   steps: number;
   /**
    * One optimisation step (forward, backward, update), synchronous and wrapped
-   * in `tidy` by the caller; returns the loss as a one-element tensor that the
-   * loop reads and then disposes.
+   * in `tidy` by the caller; returns the loss as a one-element tensor (or,
+   * with `partNames`, one loss per part) that the loop reads and then disposes.
    */
   step: (index: number) => Tensor;
   /** The display. */
   progress: TrainingProgress;
   /** Where metrics go as JSON lines, if anywhere. */
   metrics: MetricsLog | null;
+  /**
+   * Names of the parts of a loss vector: the step then returns one loss per
+   * name (e.g. one per model trained side by side), the step's loss is their
+   * sum, and each part is also written to the metrics under its name.
+   */
+  partNames?: readonly string[];
   /** Constant fields added to every metrics record (e.g. the learning rate). */
   metricsFields?: MetricsRecord;
   /** Steps already done before this run (a resumed run); `steps` is the total. */
   firstStep?: number;
   /** Called after every step with the number of steps done and the step's loss (e.g. to write a checkpoint). */
-  afterStep?: (stepsDone: number, loss: number) => Promise<void>;
+  afterStep?: (stepsDone: number, loss: number, parts: readonly number[]) => Promise<void>;
   /**
    * Called when Ctrl-C arrives, after the running step finished, with the
    * number of steps done (e.g. to save a checkpoint); the run then ends with
@@ -68,8 +74,9 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
         throw new CliError(`interrupted after ${i} of ${steps} steps`, { exitCode: 130 });
       }
       const lossTensor = step(i);
-      const loss = await lossTensor.itemAsync();
+      const parts = options.partNames !== undefined ? Array.from(await lossTensor.data()) : [await lossTensor.itemAsync()];
       lossTensor.dispose();
+      const loss = parts.reduce((a, b) => a + b, 0);
       if (!Number.isFinite(loss)) {
         throw new CliError(`the loss became ${loss} at step ${i + 1}`, {
           hint: 'try a smaller --lr',
@@ -81,10 +88,11 @@ export async function runTrainLoop(options: TrainLoopOptions): Promise<TrainLoop
       metrics?.write({
         step: i + 1,
         loss,
+        ...(options.partNames !== undefined ? Object.fromEntries(options.partNames.map((name, k) => [name, parts[k]!])) : {}),
         elapsedSeconds: (performance.now() - started) / 1000,
         ...options.metricsFields,
       });
-      await options.afterStep?.(i + 1, loss);
+      await options.afterStep?.(i + 1, loss, parts);
       const now = performance.now();
       if (now - lastYield > YIELD_EVERY_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));

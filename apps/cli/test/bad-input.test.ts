@@ -5,8 +5,8 @@ import { webgrad } from './run-webgrad';
 // was wrong and where to look, with no stack trace.
 const usageMistakes: [args: string[], message: string][] = [
   [['trian'], "webgrad: unknown command 'trian' (Did you mean train?) (see 'webgrad --help')"],
-  [['train'], "webgrad: which model? choose one of: xor, char-lstm, char-gru, mlp, vae, gpt (e.g. 'webgrad train xor')"],
-  [['train', 'xr'], "webgrad: unknown model 'xr'; choose one of: xor, char-lstm, char-gru, mlp, vae, gpt (see 'webgrad train --help')"],
+  [['train'], "webgrad: which model? choose one of: xor, char-lstm, char-gru, mlp, vae, gpt, rnn-vs-lstm, seq2seq, ae, ddpm (e.g. 'webgrad train xor')"],
+  [['train', 'xr'], "webgrad: unknown model 'xr'; choose one of: xor, char-lstm, char-gru, mlp, vae, gpt, rnn-vs-lstm, seq2seq, ae, ddpm (see 'webgrad train --help')"],
   [
     ['train', 'xor', '--stepz', '5'],
     "webgrad: unknown option '--stepz' (Did you mean --steps?) (see 'webgrad train xor --help')",

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The built bin, exactly what `npx webgrad` runs. */
@@ -27,6 +27,26 @@ export function webgrad(args: readonly string[], env: NodeJS.ProcessEnv = {}): C
     timeout: 60_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(DAWN_LOG_LINE, '') };
+}
+
+/**
+ * Runs the binary like `webgrad` but without blocking the test worker while
+ * it trains (a long synchronous wait starves vitest's own messages).
+ */
+export function webgradAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, WEBGRAD_BACKEND: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr: stderr.replace(DAWN_LOG_LINE, '') });
+    });
+  });
 }
 
 /** The losses printed on the periodic `step i/n  loss x` lines, in order. */
