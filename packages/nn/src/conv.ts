@@ -6,9 +6,11 @@ import {
   convTranspose1d,
   convTranspose2d,
   fmtShape,
+  hasKernel,
   zeros,
   type Tensor,
 } from '@webgrad/core-tensor';
+import { conv2dGemm } from './conv2d-gemm.js';
 import { withBatchAxis } from './batch-axis.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
@@ -251,6 +253,11 @@ export class Conv2d extends ConvNd {
   }
 
   protected convolve(x: Tensor, padding: number[] | 'same' | 'valid'): Tensor {
+    const gemm = implicitGemmPadding(this, x, padding);
+    if (gemm !== null) {
+      const geometry = { stride: [this.stride[0]!, this.stride[1]!] as [number, number], padding: gemm, dilation: [this.dilation[0]!, this.dilation[1]!] as [number, number], groups: this.groups };
+      return conv2dGemm(x, this.weight, this.bias, geometry);
+    }
     return conv2d(x, this.weight, this.bias, {
       stride: [this.stride[0]!, this.stride[1]!],
       padding: typeof padding === 'string' ? padding : [padding[0]!, padding[1]!],
@@ -258,6 +265,32 @@ export class Conv2d extends ConvNd {
       groups: this.groups,
     });
   }
+}
+
+/**
+ * The symmetric zero padding [ph, pw] under which `Conv2d` runs as the one
+ * implicit-GEMM op `conv2dGemm`, or null for the composed unfold + matmul path:
+ * the CPU (whose matmul is its fast path), backends without the kernel, an
+ * asymmetric 'same' padding, empty outputs and grids beyond one dispatch.
+ */
+function implicitGemmPadding(layer: Conv2d, x: Tensor, padding: number[] | 'same' | 'valid'): [number, number] | null {
+  const backend = x.backend.name;
+  if (backend === 'cpu' || !hasKernel('conv2dGemm', backend) || x.dtype !== layer.weight.dtype || x.rank !== 4) return null;
+  const [kh, kw] = [layer.weight.shape[2]!, layer.weight.shape[3]!];
+  let p: [number, number];
+  if (padding === 'valid') p = [0, 0];
+  else if (padding === 'same') {
+    const th = layer.dilation[0]! * (kh - 1);
+    const tw = layer.dilation[1]! * (kw - 1);
+    if (th % 2 !== 0 || tw % 2 !== 0) return null;
+    p = [th / 2, tw / 2];
+  } else p = [padding[0]!, padding[1]!];
+  const [N, , H, W] = x.shape as [number, number, number, number];
+  const oh = Math.floor((H + 2 * p[0] - layer.dilation[0]! * (kh - 1) - 1) / layer.stride[0]!) + 1;
+  const ow = Math.floor((W + 2 * p[1] - layer.dilation[1]! * (kw - 1) - 1) / layer.stride[1]!) + 1;
+  const blocks = Math.ceil(layer.weight.shape[0]! / layer.groups / 64) * Math.ceil((oh * ow) / 64);
+  if (oh <= 0 || ow <= 0 || N === 0 || N * layer.groups > 65535 || blocks > 65535) return null;
+  return p;
 }
 
 function checkInputChannels(op: string, x: Tensor, inChannels: number): void {
