@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
+import { benchCommand } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
 import { sampleCommand } from './commands/sample.js';
@@ -25,6 +26,7 @@ export function createProgram(): Command {
     .addCommand(trainCommand())
     .addCommand(sampleCommand())
     .addCommand(evalCommand())
+    .addCommand(benchCommand())
     .addCommand(infoCommand());
   forEachCommand(program, (cmd) => {
     cmd
