@@ -1,5 +1,6 @@
 import { ShapeError, fmtShape, ones, rsqrt, zeros, type Tensor } from '@webgrad/core-tensor';
 import { Module, Parameter } from '@webgrad/nn';
+import { canFuseLayerNorm, fusedLayerNorm } from './fused-layer-norm.js';
 import { checkEps, type FloatDType } from './norm-options.js';
 import { pyBool, pyFloat } from './python-repr.js';
 
@@ -18,6 +19,8 @@ export interface LayerNormFunctionOptions {
  * each sample is normalised over its last D axes (`normalizedShape`) with its
  * own mean and biased variance, y = γ ⊙ (x − μ)/√(σ² + ε) + β. No batch
  * statistics, so training and eval behave alike and batch size 1 works.
+ * Runs as one fused kernel (`layerNorm`, forward and backward) on backends
+ * that have it (CPU and WebGPU), else as separate ops.
  */
 export function layerNorm(
   x: Tensor,
@@ -43,6 +46,19 @@ export function layerNorm(
         'layerNorm',
         `${name} should be ${fmtShape(shape)}, got ${fmtShape(t.shape)}`,
       );
+  }
+  const weight = options.weight ?? null;
+  const bias = options.bias ?? null;
+  if (canFuseLayerNorm(x, weight, bias)) {
+    // one fused kernel over rows of N = ∏ normalizedShape (the reshapes are views)
+    const n = shape.reduce((a, b) => a * b, 1);
+    const rows = [...x.shape.slice(0, x.rank - d), n];
+    return fusedLayerNorm(
+      x.reshape(rows),
+      weight?.reshape([n]) ?? null,
+      bias?.reshape([n]) ?? null,
+      eps,
+    ).reshape(x.shape.slice());
   }
   const axes = shape.map((_, i) => x.rank - d + i);
   const mean = x.mean(axes, true);

@@ -21,3 +21,4 @@ import '../kernels/lstm-cell.wgsl.js';
 import '../kernels/gru-cell.wgsl.js';
 import '../kernels/adam-update.wgsl.js';
 import '../kernels/sgd-update.wgsl.js';
+import '../kernels/layer-norm.wgsl.js';

@@ -1,0 +1,105 @@
+import { expect, it } from 'vitest';
+import { fromTypedArray, hasKernel, mul, setBackend, sum, type Tensor } from '@webgrad/core-tensor';
+import { LayerNorm } from '@webgrad/regularize';
+import {
+  acquireWebgpu,
+  describeOnWebgpu,
+} from '../../core-tensor/test/conformance/webgpu-under-test.js';
+import {
+  expectGpuMatchesCpu,
+  hostValues,
+  type Tolerance,
+} from '../../core-tensor/test/conformance/fused-kernel-conformance.js';
+
+// The WGSL kernels of the fused layer norm (core-tensor's layer-norm.wgsl.ts) against this
+// package's cpu kernels. The cpu accumulates in double precision; the gpu sums in f32 by
+// workgroup tree reductions (and dγ, dβ over chunks of rows), so values agree to float32
+// rounding of the sums: |gpu − cpu| ≤ TOL.atol + TOL.rtol·|cpu|, with atol growing as
+// √rows for the backward op, whose dγ and dβ are sums over every row. Measured: y within
+// 4e-7, dx within 3e-6, dγ/dβ over 8192 rows (values ~100) within 2e-4 of the cpu.
+const TOL: Tolerance = { atol: 1e-5, rtol: 1e-5 };
+
+const gpu = await acquireWebgpu();
+
+/** [rows…, N]: one element, odd sizes that are no multiple of the 128-thread workgroup, rank > 2 leading axes, rows longer than the workgroup, no rows. */
+const SHAPES: readonly (readonly number[])[] = [
+  [1, 1],
+  [37, 50],
+  [2, 3, 5, 33],
+  [3, 5000],
+  [70, 130],
+  [0, 16],
+];
+
+describeOnWebgpu(gpu, 'the fused layer norm kernels on webgpu match the cpu kernels', () => {
+  it('are registered for webgpu', () => {
+    expect(hasKernel('layerNorm', 'webgpu')).toBe(true);
+    expect(hasKernel('layerNormBackward', 'webgpu')).toBe(true);
+  });
+
+  for (const shape of SHAPES) {
+    it(`layerNorm and layerNormBackward, x ${JSON.stringify(shape)}`, async () => {
+      const n = shape[shape.length - 1]!;
+      const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      const x = { shape, scale: 3 };
+      await expectGpuMatchesCpu(
+        'layerNorm',
+        [x, { shape: [n] }, { shape: [n] }],
+        { eps: 1e-5 },
+        TOL,
+      );
+      await expectGpuMatchesCpu(
+        'layerNormBackward',
+        [{ shape }, x, { shape: [n] }],
+        { eps: 1e-5 },
+        { atol: TOL.atol * Math.max(1, Math.sqrt(rows)), rtol: TOL.rtol },
+      );
+    });
+  }
+
+  it('a large input: 8192 rows of 512 (4,194,304 elements; dγ and dβ sum 128 chunks)', async () => {
+    const shape = [8192, 512];
+    await expectGpuMatchesCpu(
+      'layerNorm',
+      [{ shape, scale: 3 }, { shape: [512] }, { shape: [512] }],
+      { eps: 1e-5 },
+      TOL,
+    );
+    await expectGpuMatchesCpu(
+      'layerNormBackward',
+      [{ shape }, { shape, scale: 3 }, { shape: [512] }],
+      { eps: 1e-5 },
+      { atol: TOL.atol * Math.sqrt(8192), rtol: TOL.rtol },
+    );
+  });
+
+  it('LayerNorm on webgpu: output and the gradients of x, γ and β equal the cpu’s', async () => {
+    const shape = [4, 3, 20];
+    const cpuLayer = new LayerNorm([3, 20]);
+    cpuLayer.weight!.assign_(fromTypedArray(hostValues(60, 3), [3, 20]));
+    cpuLayer.bias!.assign_(fromTypedArray(hostValues(60, 4), [3, 20]));
+    // parameters are created on the active backend
+    setBackend('webgpu');
+    const gpuLayer = new LayerNorm([3, 20]);
+    setBackend('cpu');
+    gpuLayer.loadStateDict(cpuLayer.stateDict());
+    const run = (layer: LayerNorm, backend: string): Tensor[] => {
+      const x = fromTypedArray(hostValues(240, 1, 2), shape, { backend, requiresGrad: true });
+      const w = fromTypedArray(hostValues(240, 2), shape, { backend });
+      const y = layer.forward(x);
+      sum(mul(y, w)).backward();
+      return [y, x.grad!, layer.weight!.grad!, layer.bias!.grad!];
+    };
+    const want = run(cpuLayer, 'cpu');
+    const got = run(gpuLayer, 'webgpu');
+    for (let k = 0; k < want.length; k++) {
+      expect(got[k]!.backend.name).toBe('webgpu');
+      const g = await got[k]!.data();
+      const v = want[k]!.dataSync();
+      for (let i = 0; i < v.length; i++)
+        expect(Math.abs(g[i]! - v[i]!), `tensor ${k} element ${i}`).toBeLessThanOrEqual(
+          1e-5 + 1e-5 * Math.abs(v[i]!),
+        );
+    }
+  });
+});
