@@ -6,14 +6,31 @@ import type { DiffusionRequests, DiffusionView } from './worker/diffusion-traine
 const FRAME_MS = 60;
 
 /**
- * The page of a diffusion model (`src/worker/diffusion-trainer.ts` in
- * `worker`): the training frame with a live DDIM preview, and a `#sample`
+ * The page of a diffusion model (`src/worker/diffusion-trainer.ts` behind
+ * `src/trainers/<trainer>.ts`): the training frame with a live DDIM preview, and a `#sample`
  * button that draws a DDPM sampling run and plays it from z_T to z_0 in
  * `#frame`, with the whole sequence in `#strip`.
  */
-export function mountDiffusionPage(worker: Worker): void {
+export function mountDiffusionPage(trainer: string): void {
+  const panels = document.querySelector('.panels')!;
+  panels.innerHTML = `
+    <figure>
+      <img id="preview" alt="samples while it trains" />
+      <figcaption>While it trains: a 10-step DDIM sample, redrawn every 50 steps.</figcaption>
+    </figure>
+    <figure>
+      <button id="sample">sample</button>
+      <img id="frame" alt="the sampling run, frame by frame" />
+      <figcaption id="frame-label">Press sample to watch z_T → z_0.</figcaption>
+    </figure>`;
+  const strip = document.createElement('figure');
+  strip.className = 'wide';
+  strip.innerHTML = `
+    <img id="strip" alt="the whole sampling run" />
+    <figcaption>The run at a few evenly spaced steps, z_T on the left, z_0 on the right.</figcaption>`;
+  panels.after(strip);
   const page = mountWorkerPage<DiffusionView, DiffusionRequests>({
-    worker,
+    trainer,
     render: ({ preview }) => showPng(byId<HTMLImageElement>('preview'), preview),
   });
   const button = byId<HTMLButtonElement>('sample');

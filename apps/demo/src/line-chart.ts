@@ -4,6 +4,14 @@ import 'uplot/dist/uPlot.min.css';
 /** Colours of a chart's series, in order. */
 const COLOURS = ['#c03', '#1f5fa8', '#1a7f37', '#8250df'];
 
+/** A y tick: plain for moderate values, in powers of ten for gradient norms like 1e-12. */
+const tickLabel = (v: number | null): string =>
+  v === null
+    ? ''
+    : v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)
+      ? v.toExponential(0)
+      : String(+v.toPrecision(3));
+
 /** Options of `LineChart`. */
 export interface LineChartOptions {
   /** Chart title. */
@@ -42,7 +50,7 @@ export class LineChart {
         width: options.width ?? 480,
         height: options.height ?? 300,
         scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
-        axes: [{ label: options.xLabel }, {}],
+        axes: [{ label: options.xLabel }, { values: (_, ticks) => ticks.map(tickLabel), size: 56 }],
         series: [
           { label: options.xLabel },
           ...options.series.map((label, i) => ({

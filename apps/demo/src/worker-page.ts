@@ -28,8 +28,8 @@ declare global {
 
 /** Options of `mountWorkerPage`. */
 export interface WorkerPageOptions<V> {
-  /** The page's training worker (a module worker running `serveTrainer`). */
-  worker: Worker;
+  /** The page's trainer: `src/trainers/<trainer>.ts`, run in the training worker. */
+  trainer: string;
   /** Label of each loss series (default `['loss']`). */
   series?: readonly string[];
   /** Draws the worker's view. */
@@ -74,7 +74,7 @@ function insertFrame(): HTMLElement {
 }
 
 /**
- * The common frame of every page: starts the page's training worker on the
+ * The common frame of every page: starts the page's trainer in a worker on the
  * backend the URL asks for and names it in `#backend`, charts the losses
  * (uPlot) in `#loss-chart`, reports progress in `#status`, wires the
  * `#start`, `#pause` and `#reset` buttons, and draws each view the worker
@@ -83,7 +83,11 @@ function insertFrame(): HTMLElement {
 export function mountWorkerPage<V, R extends RequestMap = RequestMap>(
   options: WorkerPageOptions<V>,
 ): WorkerPage<R> {
-  const { worker, render } = options;
+  const { render } = options;
+  const worker = new Worker(new URL('./worker/training.worker.ts', import.meta.url), {
+    type: 'module',
+    name: options.trainer,
+  });
   const labels = options.series ?? ['loss'];
   const chart = new LineChart(insertFrame(), {
     title: 'training loss',

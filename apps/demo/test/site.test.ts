@@ -185,7 +185,9 @@ describe('demo site in headless Chromium', () => {
     await viewsDrawn(page, 3); // at reset, and after steps 10 and 20
     const line = (await page.locator('#extra-status').textContent()) ?? '';
     console.log(`rnn-vs-lstm.html gradient flow ${line}`);
-    const [rnn, lstm] = [/RNN ([\d.e+-]+)/, /LSTM ([\d.e+-]+)/].map((re) => Number(re.exec(line)?.[1]));
+    const [rnn, lstm] = [/RNN ([\d.e+-]+)/, /LSTM ([\d.e+-]+)/].map((re) =>
+      Number(re.exec(line)?.[1]),
+    );
     // ‖∂L/∂h_0‖ / ‖∂L/∂h_T−1‖ over T = 40 steps: vanishing for the RNN, far less so for the LSTM
     expect(rnn!).toBeLessThan(1e-4);
     expect(lstm!).toBeGreaterThan(rnn! * 100);

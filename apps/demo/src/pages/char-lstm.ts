@@ -1,12 +1,10 @@
 import { byId, mountWorkerPage } from '../worker-page.js';
-import type { CharLstmView } from '../workers/char-lstm.worker.js';
+import type { CharLstmView } from '../trainers/char-lstm.js';
 
 const sampleBox = byId<HTMLPreElement>('sample');
 
 mountWorkerPage<CharLstmView>({
-  worker: new Worker(new URL('../workers/char-lstm.worker.ts', import.meta.url), {
-    type: 'module',
-  }),
+  trainer: 'char-lstm',
   render: ({ sample }) => {
     sampleBox.textContent = sample;
   },

@@ -1,5 +1,5 @@
 import { byId, mountWorkerPage } from '../worker-page.js';
-import type { DigitsView } from '../workers/digits.worker.js';
+import type { DigitsView } from '../trainers/digits.js';
 
 const canvas = byId<HTMLCanvasElement>('digits');
 
@@ -26,6 +26,6 @@ function drawGuesses({ accuracy, pixels, labels, predicted }: DigitsView): void 
 }
 
 mountWorkerPage<DigitsView>({
-  worker: new Worker(new URL('../workers/digits.worker.ts', import.meta.url), { type: 'module' }),
+  trainer: 'digits',
   render: drawGuesses,
 });

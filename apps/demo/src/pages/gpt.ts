@@ -1,12 +1,12 @@
 import { byId, mountWorkerPage } from '../worker-page.js';
-import type { GptRequests, GptView } from '../workers/gpt.worker.js';
+import type { GptRequests, GptView } from '../trainers/gpt.js';
 
 const preview = byId<HTMLPreElement>('sample');
 const output = byId<HTMLPreElement>('generated');
 const input = <T extends HTMLElement>(id: string): T => byId<T>(id);
 
 const page = mountWorkerPage<GptView, GptRequests>({
-  worker: new Worker(new URL('../workers/gpt.worker.ts', import.meta.url), { type: 'module' }),
+  trainer: 'gpt',
   render: ({ sample }) => {
     preview.textContent = sample;
   },

@@ -1,6 +1,6 @@
 import { LineChart } from '../line-chart.js';
 import { byId, mountWorkerPage } from '../worker-page.js';
-import type { RnnVsLstmView } from '../workers/rnn-vs-lstm.worker.js';
+import type { RnnVsLstmView } from '../trainers/rnn-vs-lstm.js';
 
 const flowChart = new LineChart(byId('flow-chart'), {
   title: '‖∂L/∂h_t‖ by time step t',
@@ -9,9 +9,7 @@ const flowChart = new LineChart(byId('flow-chart'), {
 });
 
 mountWorkerPage<RnnVsLstmView>({
-  worker: new Worker(new URL('../workers/rnn-vs-lstm.worker.ts', import.meta.url), {
-    type: 'module',
-  }),
+  trainer: 'rnn-vs-lstm',
   series: ['RNN', 'LSTM'],
   render({ rnn, lstm }) {
     flowChart.set(

@@ -1,11 +1,11 @@
 import { showPng } from '../pictures.js';
 import { byId, mountWorkerPage } from '../worker-page.js';
-import type { VaeView } from '../workers/vae.worker.js';
+import type { VaeView } from '../trainers/vae.js';
 
 const legend = byId('legend');
 
 mountWorkerPage<VaeView>({
-  worker: new Worker(new URL('../workers/vae.worker.ts', import.meta.url), { type: 'module' }),
+  trainer: 'vae',
   async render(view) {
     legend.replaceChildren(
       ...view.classColours.map((colour, digit) => {

@@ -1,5 +1,5 @@
 import { byId, mountWorkerPage } from '../worker-page.js';
-import type { XorView } from '../workers/xor.worker.js';
+import type { XorView } from '../trainers/xor.js';
 
 const boundary = byId<HTMLCanvasElement>('boundary');
 
@@ -27,6 +27,6 @@ function drawBoundary({ grid, probs, points, labels }: XorView): void {
 }
 
 mountWorkerPage<XorView>({
-  worker: new Worker(new URL('../workers/xor.worker.ts', import.meta.url), { type: 'module' }),
+  trainer: 'xor',
   render: drawBoundary,
 });

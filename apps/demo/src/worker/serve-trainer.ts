@@ -15,13 +15,25 @@ export interface Trainer<V, R extends RequestMap = RequestMap> {
   requests?: R;
 }
 
+/** What a training step needs of an optimizer (every `webgrad` optimizer has it). */
+export interface StepOptimizer {
+  zeroGrad(): void;
+  step(): unknown;
+}
+
 /**
- * One training step: `lossOf` inside `tidy` (zero the gradients, forward,
- * backward, update, return the loss), its value read back asynchronously so
- * it works on WebGPU too.
+ * One training step inside `tidy`: zero the gradients, compute the loss
+ * (`lossOf`), backpropagate, update; resolves to the loss, read back
+ * asynchronously so it works on WebGPU too.
  */
-export async function trainStep(lossOf: () => Tensor): Promise<number> {
-  const loss = tidy(() => lossOf().detach());
+export async function trainStep(optimizer: StepOptimizer, lossOf: () => Tensor): Promise<number> {
+  const loss = tidy(() => {
+    optimizer.zeroGrad();
+    const l = lossOf();
+    l.backward();
+    optimizer.step();
+    return l.detach();
+  });
   try {
     return Number((await loss.data())[0]);
   } finally {
@@ -107,8 +119,7 @@ export function serveTrainer<V, R extends RequestMap>(
         break;
       case 'request': {
         const handler = trainer?.requests?.[message.name] as
-          | ((arg: unknown) => Promise<unknown>)
-          | undefined;
+          ((arg: unknown) => Promise<unknown>) | undefined;
         void enqueue(async () => {
           if (handler === undefined) throw new Error(`the worker has no request '${message.name}'`);
           return handler(message.arg);

@@ -4,15 +4,13 @@ import {
   Module,
   argmax,
   crossEntropy,
-  indexSelect,
-  loadDigits,
   manualSeed,
   noGrad,
   relu,
-  trainTestSplit,
   type Tensor,
 } from 'webgrad';
-import { serveTrainer, trainStep } from '../worker/serve-trainer.js';
+import { digitsSplit } from '../worker/digits-split.js';
+import { trainStep, type Trainer } from '../worker/serve-trainer.js';
 
 /** 64 pixels → 64 ReLU units → 10 class logits. */
 class DigitsMlp extends Module<[Tensor], Tensor> {
@@ -34,14 +32,11 @@ export interface DigitsView {
 
 const SHOWN = 24;
 
-serveTrainer<DigitsView, Record<string, never>>(async () => {
-  const { images, labels } = loadDigits();
-  const { train, test } = trainTestSplit(images.shape[0]!, { testFraction: 0.2, seed: 0 });
-  const xTrain = indexSelect(images, 0, train);
-  const yTrain = indexSelect(labels, 0, train);
-  const xTest = indexSelect(images, 0, test);
+/** The page's trainer, created by the training worker (`src/worker/training.worker.ts`). */
+export async function createTrainer(): Promise<Trainer<DigitsView, Record<string, never>>> {
+  const { xTrain, yTrain, xTest, yTest } = digitsSplit();
   const testPixels = Float32Array.from(await xTest.data(), Number);
-  const testLabels = Int32Array.from(await indexSelect(labels, 0, test).data(), Number);
+  const testLabels = Int32Array.from(await yTest.data(), Number);
   let model: DigitsMlp;
   let optimizer: Adam;
   return {
@@ -51,13 +46,7 @@ serveTrainer<DigitsView, Record<string, never>>(async () => {
       optimizer = new Adam(model.parameters(), { lr: 0.01 });
     },
     async step() {
-      const loss = await trainStep(() => {
-        optimizer.zeroGrad();
-        const l = crossEntropy(model.forward(xTrain), yTrain);
-        l.backward();
-        optimizer.step();
-        return l;
-      });
+      const loss = await trainStep(optimizer, () => crossEntropy(model.forward(xTrain), yTrain));
       return [loss];
     },
     async view() {
@@ -74,4 +63,4 @@ serveTrainer<DigitsView, Record<string, never>>(async () => {
     },
     viewEvery: 10,
   };
-});
+}

@@ -1,14 +1,6 @@
-import {
-  AdamW,
-  CharTokenizer,
-  GPT,
-  Generator,
-  loadTinyShakespeare,
-  lmBatches,
-  manualSeed,
-  type LmBatch,
-} from 'webgrad';
-import { serveTrainer, trainStep } from '../worker/serve-trainer.js';
+import { AdamW, GPT, Generator, lmBatches, manualSeed, type LmBatch } from 'webgrad';
+import { lmTrainStep, shakespeareTokens } from '../worker/char-corpus.js';
+import type { Trainer } from '../worker/serve-trainer.js';
 
 /** The GPT page's picture while it trains: a short sample with the default settings. */
 export interface GptView {
@@ -43,10 +35,9 @@ const SEQ_LEN = 64;
 const BATCH = 16;
 const PREVIEW_PROMPT = 'ROMEO:';
 
-serveTrainer<GptView, GptRequests>(async () => {
-  const text = await loadTinyShakespeare();
-  const tokenizer = CharTokenizer.fromText(text);
-  const tokens = tokenizer.encode(text.slice(0, 300_000));
+/** The page's trainer, created by the training worker (`src/worker/training.worker.ts`). */
+export async function createTrainer(): Promise<Trainer<GptView, GptRequests>> {
+  const { tokenizer, tokens } = await shakespeareTokens(300_000);
   let model: GPT;
   let optimizer: AdamW;
   let batches: IterableIterator<LmBatch>;
@@ -84,19 +75,12 @@ serveTrainer<GptView, GptRequests>(async () => {
       optimizer = new AdamW(model.parameters(), { lr: 3e-3, weightDecay: 0.01 });
       batches = lmBatches(tokens, { seqLen: SEQ_LEN, batchSize: BATCH, seed: 0 });
     },
-    async step() {
-      const { inputs, targets } = batches.next().value as LmBatch;
-      const loss = await trainStep(() => {
-        optimizer.zeroGrad();
-        const l = model.forward(inputs, { targets }).loss!;
-        l.backward();
-        optimizer.step();
-        return l;
-      });
-      inputs.dispose();
-      targets.dispose();
-      return [loss];
-    },
+    step: () =>
+      lmTrainStep(
+        batches,
+        optimizer,
+        (inputs, targets) => model.forward(inputs, { targets }).loss!,
+      ),
     async view() {
       const { text: sample } = await generate({
         prompt: PREVIEW_PROMPT,
@@ -111,4 +95,4 @@ serveTrainer<GptView, GptRequests>(async () => {
     viewEvery: 25,
     requests: { generate },
   };
-});
+}

@@ -11,7 +11,7 @@ import {
   tidy,
   type Tensor,
 } from 'webgrad';
-import { serveTrainer, trainStep } from '../worker/serve-trainer.js';
+import { trainStep, type Trainer } from '../worker/serve-trainer.js';
 
 /** A 2-16-16-1 tanh MLP returning the logit of class 1. */
 class XorMlp extends Module<[Tensor], Tensor> {
@@ -61,7 +61,8 @@ for (let r = 0; r < GRID; r++) {
     gridInputs.push([((c + 0.5) / GRID) * 2 - 1, 1 - ((r + 0.5) / GRID) * 2]);
 }
 
-serveTrainer<XorView, Record<string, never>>(() => {
+/** The page's trainer, created by the training worker (`src/worker/training.worker.ts`). */
+export function createTrainer(): Trainer<XorView, Record<string, never>> {
   const x = tensor(points.xy);
   const y = tensor(points.labels);
   const grid = tensor(gridInputs);
@@ -74,13 +75,9 @@ serveTrainer<XorView, Record<string, never>>(() => {
       optimizer = new Adam(model.parameters(), { lr: 0.02 });
     },
     async step() {
-      const loss = await trainStep(() => {
-        optimizer.zeroGrad();
-        const l = binaryCrossEntropyWithLogits(model.forward(x), y);
-        l.backward();
-        optimizer.step();
-        return l;
-      });
+      const loss = await trainStep(optimizer, () =>
+        binaryCrossEntropyWithLogits(model.forward(x), y),
+      );
       return [loss];
     },
     async view() {
@@ -91,4 +88,4 @@ serveTrainer<XorView, Record<string, never>>(() => {
     },
     viewEvery: 5,
   };
-});
+}

@@ -1,15 +1,14 @@
 import {
   Adam,
   CharLSTM,
-  CharTokenizer,
   crossEntropy,
-  loadTinyShakespeare,
   lmBatches,
   manualSeed,
   reshape,
   type LmBatch,
 } from 'webgrad';
-import { serveTrainer, trainStep } from '../worker/serve-trainer.js';
+import { lmTrainStep, shakespeareTokens } from '../worker/char-corpus.js';
+import type { Trainer } from '../worker/serve-trainer.js';
 
 /** The char-LSTM page's picture: text written after the prompt. */
 export interface CharLstmView {
@@ -20,10 +19,9 @@ const SEQ_LEN = 32;
 const BATCH = 16;
 const PROMPT = 'ROMEO:';
 
-serveTrainer<CharLstmView, Record<string, never>>(async () => {
-  const text = await loadTinyShakespeare();
-  const tokenizer = CharTokenizer.fromText(text);
-  const tokens = tokenizer.encode(text.slice(0, 200_000));
+/** The page's trainer, created by the training worker (`src/worker/training.worker.ts`). */
+export async function createTrainer(): Promise<Trainer<CharLstmView, Record<string, never>>> {
+  const { tokenizer, tokens } = await shakespeareTokens(200_000);
   let model: CharLSTM;
   let optimizer: Adam;
   let batches: IterableIterator<LmBatch>;
@@ -39,20 +37,11 @@ serveTrainer<CharLstmView, Record<string, never>>(async () => {
       optimizer = new Adam(model.parameters(), { lr: 0.01 });
       batches = lmBatches(tokens, { seqLen: SEQ_LEN, batchSize: BATCH, seed: 0 });
     },
-    async step() {
-      const { inputs, targets } = batches.next().value as LmBatch;
-      const loss = await trainStep(() => {
-        optimizer.zeroGrad();
+    step: () =>
+      lmTrainStep(batches, optimizer, (inputs, targets) => {
         const { logits } = model.forward(inputs);
-        const l = crossEntropy(reshape(logits, [-1, tokenizer.vocabSize]), reshape(targets, [-1]));
-        l.backward();
-        optimizer.step();
-        return l;
-      });
-      inputs.dispose();
-      targets.dispose();
-      return [loss];
-    },
+        return crossEntropy(reshape(logits, [-1, tokenizer.vocabSize]), reshape(targets, [-1]));
+      }),
     async view() {
       model.eval();
       const ids = model.generate({
@@ -66,4 +55,4 @@ serveTrainer<CharLstmView, Record<string, never>>(async () => {
     },
     viewEvery: 20,
   };
-});
+}

@@ -15,7 +15,7 @@ import {
   type RecurrentRun,
   type Tensor,
 } from 'webgrad';
-import { serveTrainer, trainStep } from '../worker/serve-trainer.js';
+import { trainStep, type Trainer } from '../worker/serve-trainer.js';
 
 const SEQ_LEN = 40;
 const HIDDEN = 32;
@@ -53,7 +53,10 @@ export interface RnnVsLstmView {
 }
 
 /** Copies `from`'s weights into `to` on the CPU (the diagnostic reads tensors synchronously). */
-async function copyToCpu(from: Module<never[], unknown>, to: Module<never[], unknown>): Promise<void> {
+async function copyToCpu(
+  from: Module<never[], unknown>,
+  to: Module<never[], unknown>,
+): Promise<void> {
   const state = from.stateDict();
   const copies = Object.fromEntries(
     await Promise.all(
@@ -66,9 +69,15 @@ async function copyToCpu(from: Module<never[], unknown>, to: Module<never[], unk
   to.loadStateDict(copies);
 }
 
-serveTrainer<RnnVsLstmView, Record<string, never>>(() => {
+/** The page's trainer, created by the training worker (`src/worker/training.worker.ts`). */
+export function createTrainer(): Trainer<RnnVsLstmView, Record<string, never>> {
   // the batch the gradient flow is measured on, on the CPU
-  const probe = addingProblem({ numSequences: BATCH, seqLen: SEQ_LEN, seed: 12345, backend: 'cpu' });
+  const probe = addingProblem({
+    numSequences: BATCH,
+    seqLen: SEQ_LEN,
+    seed: 12345,
+    backend: 'cpu',
+  });
   let trained: ReturnType<typeof models>;
   let optimizers: Adam[];
   let cpuTwins: ReturnType<typeof models> | null = null;
@@ -81,16 +90,14 @@ serveTrainer<RnnVsLstmView, Record<string, never>>(() => {
       step = 0;
     },
     async step() {
-      const { inputs, targets } = addingProblem({ numSequences: BATCH, seqLen: SEQ_LEN, seed: step++ });
+      const { inputs, targets } = addingProblem({
+        numSequences: BATCH,
+        seqLen: SEQ_LEN,
+        seed: step++,
+      });
       const losses = await Promise.all(
         [trained.rnn, trained.lstm].map((model, i) =>
-          trainStep(() => {
-            optimizers[i]!.zeroGrad();
-            const l = mseLoss(model.forward(inputs), targets);
-            l.backward();
-            optimizers[i]!.step();
-            return l;
-          }),
+          trainStep(optimizers[i]!, () => mseLoss(model.forward(inputs), targets)),
         ),
       );
       inputs.dispose();
@@ -114,4 +121,4 @@ serveTrainer<RnnVsLstmView, Record<string, never>>(() => {
     },
     viewEvery: 10,
   };
-});
+}

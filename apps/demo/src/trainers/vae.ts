@@ -7,13 +7,12 @@ import {
   interpolationPng,
   latentManifoldPng,
   latentMapPng,
-  loadDigits,
   manualSeed,
   samplesPng,
   tensor,
-  trainTestSplit,
 } from 'webgrad';
-import { serveTrainer } from '../worker/serve-trainer.js';
+import { digitsSplit } from '../worker/digits-split.js';
+import type { Trainer } from '../worker/serve-trainer.js';
 
 /** The VAE page's pictures (PNG bytes drawn by the generative-vae package) and its loss terms. */
 export interface VaeView {
@@ -35,16 +34,27 @@ const PAIRS: readonly [number, number][] = [
   [2, 7],
 ];
 
-serveTrainer<VaeView, Record<string, never>>(async () => {
-  const { images, labels } = loadDigits();
-  const { train, test } = trainTestSplit(images.shape[0]!, { testFraction: 0.2, seed: 0 });
-  const xTrain = indexSelect(images, 0, train);
-  const xTest = indexSelect(images, 0, test);
-  const yTest = indexSelect(labels, 0, test);
+/** The page's trainer, created by the training worker (`src/worker/training.worker.ts`). */
+export async function createTrainer(): Promise<Trainer<VaeView, Record<string, never>>> {
+  const { xTrain, xTest, yTest } = digitsSplit();
   const testLabels = Array.from(await yTest.data(), Number);
   const firstOf = (digit: number): number => testLabels.indexOf(digit);
-  const from = indexSelect(xTest, 0, tensor(PAIRS.map(([a]) => firstOf(a)), { dtype: 'int32' }));
-  const to = indexSelect(xTest, 0, tensor(PAIRS.map(([, b]) => firstOf(b)), { dtype: 'int32' }));
+  const from = indexSelect(
+    xTest,
+    0,
+    tensor(
+      PAIRS.map(([a]) => firstOf(a)),
+      { dtype: 'int32' },
+    ),
+  );
+  const to = indexSelect(
+    xTest,
+    0,
+    tensor(
+      PAIRS.map(([, b]) => firstOf(b)),
+      { dtype: 'int32' },
+    ),
+  );
   let vae: VAE;
   let optimizer: Adam;
   let terms: VaeView['terms'] = null;
@@ -72,4 +82,4 @@ serveTrainer<VaeView, Record<string, never>>(async () => {
     },
     viewEvery: 25,
   };
-});
+}

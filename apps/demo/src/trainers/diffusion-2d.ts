@@ -5,13 +5,18 @@ import {
   twoMoons,
   type PlotBounds,
 } from 'webgrad';
-import { diffusionTrainer } from '../worker/diffusion-trainer.js';
-import { serveTrainer } from '../worker/serve-trainer.js';
+import {
+  diffusionTrainer,
+  type DiffusionRequests,
+  type DiffusionView,
+} from '../worker/diffusion-trainer.js';
+import type { Trainer } from '../worker/serve-trainer.js';
 
 // fixed axes, wide enough for the starting noise z_T ~ N(0, I) and the moons
 const bounds: PlotBounds = { xMin: -3, xMax: 3.5, yMin: -3, yMax: 3 };
 
-serveTrainer(() => {
+/** The page's trainer, created by the training worker (`src/worker/training.worker.ts`). */
+export function createTrainer(): Trainer<DiffusionView, DiffusionRequests> {
   const data = twoMoons({ numSamples: 2048, noise: 0.1, seed: 1 }).points;
   const shown = data.narrow(0, 0, 500);
   return diffusionTrainer({
@@ -24,4 +29,4 @@ serveTrainer(() => {
     picture: (samples) => samplesVersusDataPng(samples, shown, { size: 300, bounds }),
     strip: (run) => trajectoryScatterPng(run, { frames: 6, size: 150, bounds }),
   });
-});
+}
