@@ -20,7 +20,7 @@ import {
 import { Linear, Module, Parameter, constant_, xavierNormal_, xavierUniform_ } from '@webgrad/nn';
 import { checkDropoutProbability } from '@webgrad/regularize';
 import { additiveMask, causalMask } from './attention-mask.js';
-import { scaledDotProductAttentionWithWeights } from './scaled-dot-product-attention.js';
+import { scaledDotProductAttention, scaledDotProductAttentionWithWeights } from './scaled-dot-product-attention.js';
 
 /** Options of `MultiheadAttention` (PyTorch's `nn.MultiheadAttention`, in camelCase). */
 export interface MultiheadAttentionOptions {
@@ -221,15 +221,16 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     }
     const mask = masks.length === 0 ? null : masks.reduce((a, b) => add(a, b));
     const p = this.training ? this.options.dropout : 0;
-    const { output, weights } = scaledDotProductAttentionWithWeights(qh, kh, vh, {
-      mask,
-      dropout: p,
-      ...(this.options.generator ? { generator: this.options.generator } : {}),
-    });
+    const sdpaOptions = { mask, dropout: p, ...(this.options.generator ? { generator: this.options.generator } : {}) };
+    // without the weights, attention may run as the fused op (WebGPU, no dropout)
+    const { output, weights } =
+      options.needWeights === false
+        ? { output: scaledDotProductAttention(qh, kh, vh, sdpaOptions), weights: null }
+        : scaledDotProductAttentionWithWeights(qh, kh, vh, sdpaOptions);
     // [N, H, L, D] → [N, L, E] → out_proj
     let out = this.out_proj.forward(reshape(permute(output, [0, 2, 1, 3]), [N, L, E]));
     out = batched ? (this.options.batchFirst ? out : transpose(out, 0, 1)) : squeeze(out, 0);
-    if (options.needWeights === false) return [out, null];
+    if (weights === null) return [out, null];
     let w = options.averageAttnWeights === false ? weights : weights.sum(1).div(H);
     if (!batched) w = squeeze(w, 0);
     return [out, w];
