@@ -2,11 +2,20 @@ import type { KernelTensor } from '../backend.js';
 import { cpuAlloc, cpuData } from '../cpu/cpu-backend.js';
 import { registerKernel } from '../kernel-registry.js';
 import { sizeOf } from '../shape.js';
+import { wasmUsable } from '../wasm/wasm-elementwise.js';
+import { runWasmUnary } from '../wasm/wasm-unary-call.js';
 
 function softmaxKernel(logOutput: boolean) {
   return (inputs: readonly KernelTensor[], attrs: Readonly<Record<string, unknown>>): KernelTensor[] => {
     const x = inputs[0]!;
     const axis = attrs.axis as number;
+    const size = sizeOf(x.shape);
+    if (x.dtype === 'float32' && x.shape.length > 0 && axis === x.shape.length - 1 && x.shape[axis]! > 0 && wasmUsable(size)) {
+      // contiguous rows on the WebAssembly path: the same double-precision steps (≤ 1 float32 ulp, see assembly/transcendental.ts)
+      const n = x.shape[axis]!;
+      const fast = runWasmUnary(x, x.shape, size, (k, xp, o) => k.softmaxRowsF32(xp, o, size / n, n, logOutput ? 1 : 0));
+      if (fast !== null) return [fast];
+    }
     const { out, data } = cpuAlloc(x.shape, x.dtype);
     const X = cpuData(x);
     if (x.shape.length === 0) {

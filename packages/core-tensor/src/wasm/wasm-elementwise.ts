@@ -9,6 +9,13 @@ import { runWasmUnary } from './wasm-unary-call.js';
 export const BINARY_F32_OPS: readonly string[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
 /** Unary table ops with a WebAssembly kernel, in the op-code order of assembly/elementwise.ts. */
 export const UNARY_F32_OPS: readonly string[] = ['neg', 'abs', 'relu', 'sqrt', 'square'];
+/**
+ * Transcendental table ops with a WebAssembly kernel (assembly/transcendental.ts):
+ * computed in double precision like the table's formulas, so equal to the
+ * reference after the float32 rounding except where Math.exp/Math.tanh and
+ * the kernel's e^x/tanh straddle a rounding boundary (≤ 1 float32 ulp).
+ */
+export const UNARY_MATH_F32_OPS: readonly string[] = ['exp', 'tanh', 'sigmoid'];
 
 /** Below this many elements the TypeScript loop is as fast (the call and any copies dominate). */
 export const WASM_ELEMENTWISE_MIN = 256;
@@ -50,6 +57,8 @@ export function wasmBinary(op: string, x: KernelTensor, y: KernelTensor, shape: 
 /** A float32 unary table op on the WebAssembly kernel; null when the TypeScript kernel should run. */
 export function wasmUnary(op: string, x: KernelTensor, size: number): KernelTensor | null {
   const code = UNARY_F32_OPS.indexOf(op);
-  if (code < 0 || x.dtype !== 'float32' || !wasmUsable(size)) return null;
+  const mathCode = code < 0 ? UNARY_MATH_F32_OPS.indexOf(op) : -1;
+  if ((code < 0 && mathCode < 0) || x.dtype !== 'float32' || !wasmUsable(size)) return null;
+  if (code < 0) return runWasmUnary(x, x.shape, size, (k, xp, out) => k.unaryMathF32(mathCode, xp, out, size));
   return runWasmUnary(x, x.shape, size, (k, xp, out) => k.unaryF32(code, xp, out, size));
 }

@@ -32,6 +32,10 @@ export interface KernelExports {
   gruCellF32(gi: number, gh: number, h: number, bias: number, out: number, rows: number, H: number): void;
   /** The fused GRU step's gradient (see assembly/gru-cell.ts). */
   gruCellBackwardF32(dhn: number, gi: number, gh: number, h: number, bias: number, dgi: number, dgh: number, dh: number, rows: number, H: number): void;
+  /** out[i] = op(x[i]) for float32 in double precision (op: index in UNARY_MATH_F32_OPS). */
+  unaryMathF32(op: number, x: number, out: number, n: number): void;
+  /** softmax (logOutput 0) or log-softmax (1) of `rows` contiguous float32 rows of n. */
+  softmaxRowsF32(x: number, out: number, rows: number, n: number, logOutput: number): void;
   /** Floats of scratch one `sgemm` call needs. */
   sgemmScratchFloats(N: number, K: number): number;
   /** Packs all of op(B) (every K slab) for `sgemmChunk`. */
@@ -148,4 +152,38 @@ export function withUnsharedMemoryImport(bytes: Uint8Array<ArrayBuffer>): Uint8A
     pos = start + size;
   }
   return out;
+}
+
+/**
+ * The first byte past the module's active data segments (the constant
+ * tables AssemblyScript's Math places in low memory, rewritten by every
+ * instantiation): the thread pool's control block must start at or above it.
+ */
+export function dataSegmentsEnd(bytes: Uint8Array): number {
+  let pos = 8;
+  let end = 0;
+  while (pos < bytes.length) {
+    const id = bytes[pos++]!;
+    const [size, start] = readLeb(bytes, pos);
+    if (id === 11) {
+      let [count, p] = readLeb(bytes, start);
+      while (count-- > 0) {
+        let flags: number;
+        [flags, p] = readLeb(bytes, p);
+        if (flags === 2) [, p] = readLeb(bytes, p); // memory index
+        let offset = 0;
+        if (flags !== 1) {
+          if (bytes[p++] !== 0x41) throw new Error('webgrad wasm: a data segment offset that is not i32.const');
+          [offset, p] = readLeb(bytes, p); // non-negative here (a signed LEB below 2^20)
+          p++; // end
+        }
+        let len: number;
+        [len, p] = readLeb(bytes, p);
+        if (flags !== 1) end = Math.max(end, offset + len);
+        p += len;
+      }
+    }
+    pos = start + size;
+  }
+  return end;
 }

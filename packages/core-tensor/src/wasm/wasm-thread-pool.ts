@@ -1,9 +1,14 @@
 import type { CompiledKernels } from './wasm-module.js';
 
-/** Byte address of the control block (inside the page reserved below the heap). */
-const CONTROL_BASE = 4096;
+/**
+ * Byte address of the control block: in the page reserved below the heap,
+ * above the module's data segments (its Math tables start at 1 KiB and are
+ * rewritten by every instantiation; `test/wasm/wasm-module.test.ts` checks
+ * they end below this).
+ */
+export const CONTROL_BASE = 61440;
 /** Int32 words of the control block. */
-const CONTROL_WORDS = 256;
+export const CONTROL_WORDS = 256;
 // word indices in the control block
 /** The job sequence number helpers sleep on (−1 stops them). */
 const SEQ = 0;

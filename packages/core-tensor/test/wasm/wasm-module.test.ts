@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backendInfo, configureCpu, cpuStatus } from '../../src/index.js';
-import { compileKernels, createKernelMemory, instantiateKernels, kernelBytes, withUnsharedMemoryImport } from '../../src/wasm/wasm-module.js';
+import { compileKernels, createKernelMemory, dataSegmentsEnd, instantiateKernels, kernelBytes, withUnsharedMemoryImport } from '../../src/wasm/wasm-module.js';
+import { CONTROL_BASE, CONTROL_WORDS } from '../../src/wasm/wasm-thread-pool.js';
 import { sizeClass, WasmHeap } from '../../src/wasm/wasm-heap.js';
 
 describe('loading the WebAssembly kernels', () => {
@@ -17,6 +18,14 @@ describe('loading the WebAssembly kernels', () => {
       expect([...f.subarray(16392, 16396)]).toEqual([19, 22, 43, 50]);
       expect(memory.buffer instanceof SharedArrayBuffer).toBe(shared);
     }
+  });
+
+  it('keeps the thread pool’s control block clear of the module’s data segments and below the heap', () => {
+    // the log tables of AssemblyScript's Math sit from 1 KiB up; a control block on them corrupted log()
+    const end = dataSegmentsEnd(kernelBytes());
+    expect(end).toBeGreaterThan(1024);
+    expect(end).toBeLessThanOrEqual(CONTROL_BASE);
+    expect(CONTROL_BASE + 4 * CONTROL_WORDS).toBeLessThanOrEqual(65536);
   });
 
   it('clears only the memory import’s shared flag (0x03 → 0x01), nothing else', () => {

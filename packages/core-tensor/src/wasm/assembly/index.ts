@@ -5,3 +5,4 @@ export { binaryF32, unaryF32 } from './elementwise';
 export { sumMiddleF32 } from './reduce';
 export { lstmCellF32, lstmCellBackwardF32 } from './lstm-cell';
 export { gruCellF32, gruCellBackwardF32 } from './gru-cell';
+export { softmaxRowsF32, unaryMathF32 } from './transcendental';
