@@ -1,4 +1,5 @@
 import { cpuAlloc, cpuData, registerKernel, type KernelTensor } from '@webgrad/core-tensor';
+import { compileRoundedLoop } from './rounded-loop.js';
 
 // The CPU kernel of the fused `sgdUpdate` op (the op is defined in sgd.ts, its WGSL kernel
 // is core-tensor's kernels/sgd-update.wgsl.ts).
@@ -13,36 +14,47 @@ import { cpuAlloc, cpuData, registerKernel, type KernelTensor } from '@webgrad/c
 // the reference rule `sgdUpdate.apply` composes its tensor ops, so the fused step gives
 // the reference's numbers bit for bit.
 
-/** Identity rounding for float64. */
-const exact = (x: number): number => x;
-
-registerKernel('sgdUpdate', 'cpu', (inputs, attrs): KernelTensor[] => {
-  const [param, grad, buffer] = inputs as KernelTensor[];
-  const R = param!.dtype === 'float32' ? Math.fround : exact;
-  const momentum = R(attrs.momentum as number);
-  const keepsBuffer = (attrs.momentum as number) !== 0;
-  const damp = R(1 - (attrs.dampening as number));
-  const wd = R(attrs.weightDecay as number);
-  const lr = R(attrs.lr as number);
-  const nesterov = attrs.nesterov === true;
-  const maximize = attrs.maximize === true;
-  const P = cpuData(param!);
-  const G = cpuData(grad!);
-  const B = buffer === undefined ? null : cpuData(buffer);
-  const p2 = cpuAlloc(param!.shape, param!.dtype);
-  const b2 = keepsBuffer ? cpuAlloc(param!.shape, param!.dtype) : null;
-  const PO = p2.data;
-  const BO = b2 === null ? null : b2.data;
-  for (let i = 0; i < P.length; i++) {
-    const p = P[i]!;
-    let d = maximize ? -G[i]! : G[i]!;
+const sgdLoop = compileRoundedLoop(
+  ['P', 'G', 'B', 'PO', 'BO'],
+  ['maximize', 'nesterov', 'lr', 'momentum', 'damp', 'wd'],
+  `
+  const n = P.length;
+  for (let i = 0; i < n; i++) {
+    const p = P[i];
+    let d = maximize ? -G[i] : G[i];
     if (wd !== 0) d = R(d + R(p * wd));
     if (BO !== null) {
-      const buf = B === null ? d : R(R(B[i]! * momentum) + R(d * damp));
+      const buf = B === null ? d : R(R(B[i] * momentum) + R(d * damp));
       BO[i] = buf;
       d = nesterov ? R(d + R(buf * momentum)) : buf;
     }
     PO[i] = R(p - R(d * lr));
-  }
+  }`,
+);
+
+registerKernel('sgdUpdate', 'cpu', (inputs, attrs): KernelTensor[] => {
+  const [param, grad, buffer] = inputs as KernelTensor[];
+  const { shape, dtype } = param!;
+  const R = dtype === 'float32' ? Math.fround : (x: number): number => x;
+  const keepsBuffer = (attrs.momentum as number) !== 0;
+  const p2 = cpuAlloc(shape, dtype);
+  const b2 = keepsBuffer ? cpuAlloc(shape, dtype) : null;
+  sgdLoop(dtype)(
+    [
+      cpuData(param!),
+      cpuData(grad!),
+      buffer === undefined ? null : cpuData(buffer),
+      p2.data,
+      b2 === null ? null : b2.data,
+    ],
+    [
+      attrs.maximize === true ? 1 : 0,
+      attrs.nesterov === true ? 1 : 0,
+      R(attrs.lr as number),
+      R(attrs.momentum as number),
+      R(1 - (attrs.dampening as number)),
+      R(attrs.weightDecay as number),
+    ],
+  );
   return b2 === null ? [p2.out] : [p2.out, b2.out];
 });

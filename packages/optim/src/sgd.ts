@@ -1,5 +1,6 @@
 import { ArgumentError, runKernel, type Tensor } from '@webgrad/core-tensor';
 import './sgd-update-kernel.js';
+import { fusedUpdatePays } from './fused-update-choice.js';
 import { ElementwiseOptimizer } from './elementwise-optimizer.js';
 import { checkBoolean, checkFinite, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
@@ -37,7 +38,8 @@ export type SGDHyper = {
  * g ← ±∇ + λw; b ← g at the first step, then μb + (1 − τ)g;
  * d ← g + μb (Nesterov) or b; w ← w − ηd.
  * `apply` composes tensor ops; `kernel` is the same update as one fused
- * kernel op (`sgdUpdate`, CPU and WebGPU), which the optimizer uses.
+ * kernel op (`sgdUpdate`, CPU and WebGPU), which the optimizer uses where
+ * it is the faster path (see `fusedUpdatePays`).
  */
 export const sgdUpdate: UpdateRule<SGDHyper> = {
   name: 'sgd',
@@ -55,6 +57,7 @@ export const sgdUpdate: UpdateRule<SGDHyper> = {
   },
   kernel: {
     op: 'sgdUpdate',
+    pays: fusedUpdatePays,
     run({ param, grad, state }, h) {
       const buffer = state.momentumBuffer;
       const inputs = h.momentum !== 0 && buffer !== undefined ? [param, grad, buffer] : [param, grad];

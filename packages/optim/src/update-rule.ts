@@ -49,6 +49,8 @@ export interface FusedKernelUpdate<H extends UpdateHyper> {
   readonly op: string;
   /** Runs the op on the inputs; it must compute the reference's numbers. */
   readonly run: (inputs: UpdateInputs, hyper: H) => UpdateOutputs;
+  /** Whether the kernel is the faster path for these inputs (default: wherever the backend has it). */
+  readonly pays?: (inputs: UpdateInputs) => boolean;
 }
 
 /** A replacement for a rule's reference update on one backend (e.g. one WGSL kernel per parameter). */
@@ -66,7 +68,11 @@ const fused = new Map<string, FusedUpdate<UpdateHyper>>();
  * const off = registerFusedUpdate(adamUpdate, 'webgpu', (inputs, h) => fusedAdamKernel(inputs, h));
  * ```
  */
-export function registerFusedUpdate<H extends UpdateHyper>(rule: UpdateRule<H>, backend: string, fn: FusedUpdate<H>): () => void {
+export function registerFusedUpdate<H extends UpdateHyper>(
+  rule: UpdateRule<H>,
+  backend: string,
+  fn: FusedUpdate<H>,
+): () => void {
   const key = `${rule.name}|${backend}`;
   fused.set(key, fn as unknown as FusedUpdate<UpdateHyper>);
   return () => {
@@ -77,13 +83,19 @@ export function registerFusedUpdate<H extends UpdateHyper>(rule: UpdateRule<H>, 
 /**
  * Runs `rule` on `inputs`: an update registered with `registerFusedUpdate`
  * for the parameter's backend, else the rule's kernel op where the backend
- * has that kernel, else the reference.
+ * has that kernel (and it `pays`), else the reference.
  */
-export function runUpdate<H extends UpdateHyper>(rule: UpdateRule<H>, inputs: UpdateInputs, hyper: H): UpdateOutputs {
+export function runUpdate<H extends UpdateHyper>(
+  rule: UpdateRule<H>,
+  inputs: UpdateInputs,
+  hyper: H,
+): UpdateOutputs {
   const backend = inputs.param.backend.name;
   const f = fused.get(`${rule.name}|${backend}`);
   if (f) return f(inputs, hyper);
-  if (rule.kernel && hasKernel(rule.kernel.op, backend)) return rule.kernel.run(inputs, hyper);
+  const k = rule.kernel;
+  if (k && hasKernel(k.op, backend) && (k.pays === undefined || k.pays(inputs)))
+    return k.run(inputs, hyper);
   return rule.apply(inputs, hyper);
 }
 
@@ -103,7 +115,12 @@ export function scalarLike(like: Tensor, value: number): Tensor {
  * The gradient every PyTorch optimizer starts from: −g when maximizing,
  * then + λw (L2 weight decay) when λ ≠ 0.
  */
-export function decayedGradient(param: Tensor, grad: Tensor, maximize: boolean, weightDecay: number): Tensor {
+export function decayedGradient(
+  param: Tensor,
+  grad: Tensor,
+  maximize: boolean,
+  weightDecay: number,
+): Tensor {
   const g = maximize ? grad.neg() : grad;
   return weightDecay !== 0 ? g.add(param.mul(scalarLike(param, weightDecay))) : g;
 }

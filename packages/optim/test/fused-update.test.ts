@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { hasKernel, manualSeed, randn, rand, type Tensor } from '@webgrad/core-tensor';
 import {
+  addDispatchListener,
+  cpuStatus,
+  hasKernel,
+  manualSeed,
+  randn,
+  rand,
+  type Tensor,
+} from '@webgrad/core-tensor';
+import { Parameter } from '@webgrad/nn';
+import {
+  Adam,
+  AdamW,
+  SGD,
   adamUpdate,
   sgdUpdate,
   type AdamHyper,
@@ -9,8 +21,8 @@ import {
   type UpdateOutputs,
 } from '@webgrad/optim';
 
-// The fused update ops (adamUpdate, sgdUpdate) are what Adam, AdamW and SGD run on the cpu
-// (and on webgpu). Their cpu kernels round every operation to the parameter's dtype in the
+// The fused update ops (adamUpdate, sgdUpdate) are what Adam, AdamW and SGD run on webgpu
+// and, where they are the faster path, on the cpu. Their cpu kernels round every operation to the parameter's dtype in the
 // reference rule's order, so one fused step equals the composed tensor ops bit for bit.
 
 function expectIdentical(fused: UpdateOutputs, reference: UpdateOutputs, what: string): void {
@@ -125,4 +137,37 @@ describe('sgdUpdate: the fused kernel equals SGD’s composed update bit for bit
       });
     }
   }
+});
+
+describe('which path a step takes', () => {
+  function kernelsDispatched(
+    dtype: 'float32' | 'float64',
+    make: (p: Parameter) => { step(): unknown },
+  ): string[] {
+    const p = new Parameter(randn([5, 3], { dtype }));
+    p.grad = randn([5, 3], { dtype });
+    const ops: string[] = [];
+    const off = addDispatchListener((op) => ops.push(op));
+    make(p).step();
+    off();
+    return ops.filter((op) => op === 'adamUpdate' || op === 'sgdUpdate');
+  }
+
+  it('float64 parameters are updated by one fused kernel each (Adam, AdamW, SGD)', () => {
+    expect(kernelsDispatched('float64', (p) => new Adam([p], { amsgrad: true }))).toEqual([
+      'adamUpdate',
+    ]);
+    expect(kernelsDispatched('float64', (p) => new AdamW([p]))).toEqual(['adamUpdate']);
+    expect(kernelsDispatched('float64', (p) => new SGD([p], { momentum: 0.9 }))).toEqual([
+      'sgdUpdate',
+    ]);
+  });
+
+  it('float32 on the cpu takes the composed ops where they run on WebAssembly SIMD (faster there), else the fused kernel', () => {
+    const fused = cpuStatus().path !== 'wasm-simd';
+    expect(kernelsDispatched('float32', (p) => new Adam([p]))).toEqual(fused ? ['adamUpdate'] : []);
+    expect(kernelsDispatched('float32', (p) => new SGD([p], { momentum: 0.9 }))).toEqual(
+      fused ? ['sgdUpdate'] : [],
+    );
+  });
 });
