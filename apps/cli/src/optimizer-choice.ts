@@ -14,7 +14,7 @@ import {
 import { parsePositiveNumber } from './option-parsers.js';
 
 /** Optimizers `--optimizer` accepts. */
-export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop'] as const;
+export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop', 'gd'] as const;
 /** Schedules `--schedule` accepts. */
 export const SCHEDULES = ['constant', 'cosine', 'step'] as const;
 
@@ -34,7 +34,7 @@ export function addOptimizerOptions(
   defaults: { optimizer: (typeof OPTIMIZERS)[number]; schedule: (typeof SCHEDULES)[number]; clip: number | false },
 ): Command {
   return cmd
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default(defaults.optimizer))
+    .addOption(new Option('--optimizer <name>', 'optimizer (sgd has momentum 0.9; gd is plain gradient descent)').choices(OPTIMIZERS).default(defaults.optimizer))
     .addOption(new Option('--schedule <name>', 'learning-rate schedule over the run').choices(SCHEDULES).default(defaults.schedule))
     .option(
       '--clip <norm>',
@@ -50,13 +50,15 @@ export function clipNorm(clip: number | false | undefined): number | null {
   return typeof clip === 'number' ? clip : null;
 }
 
-/** Builds the optimizer `name` over `params` (SGD with momentum 0.9). */
+/** Builds the optimizer `name` over `params` (sgd: momentum 0.9; gd: plain gradient descent θ ← θ − lr·∂L/∂θ). */
 export function makeOptimizer(name: string, params: Tensor[], lr: number): Optimizer<OptimizerOptions> {
   switch (name) {
     case 'adamw':
       return new AdamW(params, { lr }) as unknown as Optimizer<OptimizerOptions>;
     case 'sgd':
       return new SGD(params, { lr, momentum: 0.9 }) as unknown as Optimizer<OptimizerOptions>;
+    case 'gd':
+      return new SGD(params, { lr }) as unknown as Optimizer<OptimizerOptions>;
     case 'rmsprop':
       return new RMSprop(params, { lr }) as unknown as Optimizer<OptimizerOptions>;
     default:

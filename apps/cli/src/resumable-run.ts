@@ -11,7 +11,7 @@ import {
 import { clipGradNorm } from '@webgrad/regularize';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointConfig, type Json } from './checkpoint.js';
 import { CliError } from './cli-error.js';
-import type { MetricsLog } from './metrics-log.js';
+import type { MetricsLog, MetricsRecord } from './metrics-log.js';
 import { clipNorm, makeOptimizer, makeSchedule, type OptimizerChoice } from './optimizer-choice.js';
 import { parsePositiveInt } from './option-parsers.js';
 import type { CommonTrainOptions } from './train-options.js';
@@ -60,6 +60,14 @@ export function addRunOptions(cmd: Command, family: string): Command {
       'stop (with a checkpoint) after this many steps of the run; continue it later with --resume',
       parsePositiveInt,
     );
+}
+
+/**
+ * The steps of a run measured in epochs of `perEpoch` batches: `--steps`
+ * when given, else `--epochs` whole epochs.
+ */
+export function stepsOfEpochs(options: { steps: number; epochs: number }, command: Command, perEpoch: number): number {
+  return command.getOptionValueSource('steps') === 'cli' ? options.steps : options.epochs * perEpoch;
 }
 
 /** The common part of a fresh run's config, from the command's options. */
@@ -151,6 +159,8 @@ export interface ResumableTraining<C extends RunConfig> {
   partNames?: readonly string[];
   /** Where metrics go as JSON lines. */
   metrics: MetricsLog | null;
+  /** Constant fields added to every metrics record. */
+  metricsFields?: MetricsRecord;
   /** Printed (on stdout) when a resumed run starts. */
   out?: NodeJS.WritableStream;
 }
@@ -235,6 +245,7 @@ export async function trainResumable<C extends RunConfig>(t: ResumableTraining<C
     firstStep: done,
     progress,
     metrics: t.metrics,
+    ...(t.metricsFields !== undefined ? { metricsFields: t.metricsFields } : {}),
     ...(t.partNames !== undefined ? { partNames: t.partNames } : {}),
     step: (index) =>
       tidy(() => {

@@ -1,4 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built bin, exactly what `npx webgrad` runs. */
@@ -12,6 +15,13 @@ export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
  */
 const DAWN_LOG_LINE = /^Warning: .*\n/gm;
 
+/**
+ * The working directory of every run: training commands write to `runs/<model>`
+ * unless told otherwise, and that must not land in the source tree.
+ */
+const CWD = mkdtempSync(join(tmpdir(), 'webgrad-cli-cwd-'));
+process.on('exit', () => rmSync(CWD, { recursive: true, force: true }));
+
 /** What one run of the binary did (stderr without Dawn's own log lines). */
 export interface CliRun {
   status: number | null;
@@ -23,6 +33,7 @@ export interface CliRun {
 export function webgrad(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
+    cwd: CWD,
     env: { ...process.env, WEBGRAD_BACKEND: '', ...env },
     timeout: 60_000,
   });
@@ -35,7 +46,7 @@ export function webgrad(args: readonly string[], env: NodeJS.ProcessEnv = {}): C
  */
 export function webgradAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, WEBGRAD_BACKEND: '', ...env } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: CWD, env: { ...process.env, WEBGRAD_BACKEND: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

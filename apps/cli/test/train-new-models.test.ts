@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,9 @@ import { printedLosses, webgradAsync as webgrad } from './run-webgrad';
 
 const scratch = mkdtempSync(join(tmpdir(), 'webgrad-cli-models-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// a short text keeps the GPT runs quick
+const text = join(scratch, 'text.txt');
+writeFileSync(text, 'It was the best of times, it was the worst of times, it was the age of wisdom. '.repeat(40));
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const isPng = (path: string): boolean => [...readFileSync(path).subarray(0, 8)].every((b, i) => b === PNG_SIGNATURE[i]);
@@ -66,35 +69,10 @@ describe('webgrad train seq2seq', () => {
 });
 
 describe('webgrad train ae', () => {
-  it('trains a denoising MLP autoencoder: the reconstruction error falls and the grids are written', async () => {
-    const out = join(scratch, 'ae');
-    const r = await webgrad(['train', 'ae', '--variant', 'denoising', '--noise', 'gaussian', '--noise-level', '0.2', '--steps', '40', '--log-every', '20', '--backend', 'cpu', '--out', out]);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const losses = printedLosses(r.stdout);
-    const first = json<{ losses: number[] }>(join(out, 'state.json')).losses[0]!;
-    expect(losses[1]!).toBeLessThan(first / 2);
-    const heldOut = Number(/held-out reconstruction error ½‖x − x̂‖²: (\S+) per image/.exec(r.stdout)![1]);
-    expect(heldOut).toBeLessThan(first);
-    for (const png of ['loss.png', 'reconstructions.png', 'denoised.png']) expect(isPng(join(out, png))).toBe(true);
-  });
-
   it('trains a sparse autoencoder and reports its mean code activation', async () => {
     const r = await webgrad(['train', 'ae', '--variant', 'sparse', '--code-size', '32', '--steps', '10', '--backend', 'cpu', '--out', join(scratch, 'sparse')]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^mean code activation on the test images: 0\.\d{4} \(target rho 0\.05\)$/m);
-  });
-});
-
-describe('webgrad train ddpm', () => {
-  it('trains on the digits and writes the sample grid and the denoising sequence', async () => {
-    const out = join(scratch, 'ddpm-digits');
-    const r = await webgrad(['train', 'ddpm', '--data', 'digits', '--steps', '10', '--timesteps', '20', '--sample-steps', '5', '--samples', '16', '--hidden-size', '32', '--backend', 'cpu', '--out', out]);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('16 samples with DDIM, 5 steps');
-    for (const png of ['loss.png', 'samples.png', 'denoising.png']) expect(isPng(join(out, png))).toBe(true);
-    expect(json<{ model: string; data: string }>(join(out, 'config.json'))).toMatchObject({ model: 'ddpm', data: 'digits' });
   });
 });
 
@@ -103,10 +81,14 @@ describe('webgrad train ddpm', () => {
 // the optimizer, the schedule and the random stream (t and ε, the corruption,
 // the teacher-forcing coin flips).
 const resumeCases: [model: string, args: string[]][] = [
-  ['ddpm', ['--steps', '10', '--timesteps', '20', '--sample-steps', '4', '--samples', '20', '--hidden-size', '16', '--blocks', '1', '--batch-size', '32']],
-  ['ae', ['--variant', 'denoising', '--steps', '10', '--hidden-size', '16', '--batch-size', '32']],
+  ['ddpm', ['--data', 'digits', '--steps', '10', '--timesteps', '20', '--sample-steps', '4', '--samples', '16', '--hidden-size', '16', '--blocks', '1', '--batch-size', '32']],
+  ['ae', ['--variant', 'denoising', '--noise', 'gaussian', '--noise-level', '0.2', '--steps', '20', '--hidden-size', '32', '--batch-size', '32']],
   ['seq2seq', ['--steps', '8', '--teacher-forcing', '0.5', '--max-length', '3', '--hidden-size', '8', '--embed-dim', '4', '--eval-size', '4']],
   ['rnn-vs-lstm', ['--steps', '8', '--cells', 'lstm,gru', '--seq-len', '6', '--hidden-size', '4']],
+  ['xor', ['--steps', '20']],
+  ['mlp', ['--steps', '10', '--hidden-size', '8', '--optimizer', 'sgd', '--schedule', 'cosine']],
+  ['vae', ['--steps', '10', '--hidden-size', '16', '--latent-size', '3']],
+  ['gpt', ['--data', text, '--steps', '6', '--batch-size', '2', '--block-size', '8', '--embd', '8', '--heads', '2', '--layers', '1', '--sample-length', '1']],
 ];
 
 describe('--resume continues exactly', () => {
@@ -126,6 +108,22 @@ describe('--resume continues exactly', () => {
     expect(json<{ losses: number[] }>(join(split, 'state.json')).losses).toEqual(json<{ losses: number[] }>(join(straight, 'state.json')).losses);
     for (const file of ['model.safetensors', 'optimizer.safetensors'])
       expect(readFileSync(join(split, file)).equals(readFileSync(join(straight, file)))).toBe(true);
+  });
+
+  it('the straight ae run (denoising) learned: the reconstruction error fell, and its grids were written', () => {
+    const out = join(scratch, 'ae-straight');
+    const losses = json<{ losses: number[] }>(join(out, 'state.json')).losses;
+    expect(losses[losses.length - 1]!).toBeLessThan(0.7 * losses[0]!);
+    const state = json<{ heldOutReconstruction: number }>(join(out, 'state.json'));
+    expect(state.heldOutReconstruction).toBeLessThan(losses[0]!);
+    for (const png of ['loss.png', 'reconstructions.png', 'denoised.png']) expect(isPng(join(out, png))).toBe(true);
+  });
+
+  it('the straight ddpm run (digits) wrote the sample grid and the denoising sequence', () => {
+    const out = join(scratch, 'ddpm-straight');
+    for (const png of ['loss.png', 'samples.png', 'denoising.png']) expect(isPng(join(out, png))).toBe(true);
+    expect(json<{ model: string; data: string }>(join(out, 'config.json'))).toMatchObject({ model: 'ddpm', data: 'digits' });
+    expect(json<{ evalLoss: number }>(join(out, 'state.json')).evalLoss).toBeGreaterThan(0);
   });
 });
 

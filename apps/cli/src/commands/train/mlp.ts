@@ -1,27 +1,45 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { argmax, eq, indexSelect, manualSeed, relu, sum, tidy, type Tensor } from '@webgrad/core-tensor';
+import { argmax, eq, manualSeed, relu, sum, tidy, type Tensor } from '@webgrad/core-tensor';
 import { noGrad } from '@webgrad/autograd';
-import { DataLoader, loadDigits, trainTestSplit, type Batch } from '@webgrad/data';
+import { numBatches } from '@webgrad/data';
 import { crossEntropy, Linear, Module } from '@webgrad/nn';
-import { Adam, serializeOptimizerState } from '@webgrad/optim';
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
-import { writeCheckpoint } from '../../checkpoint.js';
+import { digitsSplit } from '../../digits-split.js';
 import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
+import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt } from '../../option-parsers.js';
-import { addCommonTrainOptions, type CommonTrainOptions } from '../../train-options.js';
-import { runTrainLoop } from '../../train-loop.js';
-import { TrainingProgress, formatLoss } from '../../training-progress.js';
+import {
+  addRunOptions,
+  prepareRun,
+  runConfig,
+  stepsOfEpochs,
+  trainResumable,
+  type ResumableTrainOptions,
+  type RunConfig,
+} from '../../resumable-run.js';
+import { epochBatch } from '../../step-data.js';
+import { addCommonTrainOptions } from '../../train-options.js';
+import { formatLoss } from '../../training-progress.js';
 
 /** Options of `webgrad train mlp`. */
-interface MlpOptions extends CommonTrainOptions {
+interface MlpOptions extends ResumableTrainOptions {
   epochs: number;
   batchSize: number;
   hiddenSize: number;
-  out: string;
 }
+
+/** How an MLP run is built: its checkpoint's `config.json`. */
+interface MlpConfig extends RunConfig {
+  epochs: number;
+  batchSize: number;
+  hiddenSize: number;
+}
+
+/** Fraction of the digits held out. */
+const TEST_FRACTION = 0.25;
 
 /** A one-hidden-layer ReLU classifier of the 8×8 digits: 64 → hidden → 10. */
 export class DigitsMlp extends Module<[Tensor], Tensor> {
@@ -53,63 +71,50 @@ export function mlpCommand(): Command {
     'train a one-hidden-layer ReLU classifier on the shipped 8x8 digits and report the test accuracy',
   );
   // the run is --epochs long unless --steps is given
-  return addCommonTrainOptions(cmd, { steps: 1, lr: 0.01, seed: 0 })
-    .option('--epochs <n>', 'passes over the training images', parsePositiveInt, 20)
+  addCommonTrainOptions(cmd, { steps: 1, lr: 0.01, seed: 0 });
+  addOptimizerOptions(cmd, { optimizer: 'adam', schedule: 'constant', clip: false });
+  return addRunOptions(cmd, 'mlp')
+    .option('--epochs <n>', 'passes over the training images (unless --steps is given)', parsePositiveInt, 20)
     .option('--batch-size <n>', 'images per batch', parsePositiveInt, 64)
     .option('--hidden-size <n>', 'hidden units', parsePositiveInt, 64)
-    .option('--out <dir>', 'output directory (weights, config, loss curve)', 'runs/mlp')
     .action(async (options: MlpOptions, command: Command) => {
-      await trainMlp(options, command.getOptionValueSource('steps') === 'cli');
+      await trainMlp(options, command);
     });
 }
 
-async function trainMlp(options: MlpOptions, stepsGiven: boolean): Promise<void> {
-  const metrics = options.metrics !== undefined ? MetricsLog.open(options.metrics) : null;
-  try {
+async function trainMlp(options: MlpOptions, command: Command): Promise<void> {
+  // the split depends only on the seed, so its size is known before the backend starts
+  const perEpoch = (batchSize: number, seed: number): number => numBatches(digitsSplit(seed, TEST_FRACTION, 'cpu').xTrain.shape[0]!, batchSize);
+  const run = await prepareRun<MlpConfig>('mlp', options, command, ['epochs', 'batchSize', 'hiddenSize'], () => ({
+    ...runConfig('mlp', options, stepsOfEpochs(options, command, perEpoch(options.batchSize, options.seed))),
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    hiddenSize: options.hiddenSize,
+  }));
+  const cfg = run.config;
+  await MetricsLog.using(options.metrics, async (metrics) => {
     const info = await setUpBackend(options.backend);
     const out = process.stdout;
-    manualSeed(options.seed);
-    const digits = loadDigits({ backend: info.name });
-    const n = digits.images.shape[0]!;
-    const split = trainTestSplit(n, { testFraction: 0.25, seed: options.seed, backend: info.name });
-    const flat = digits.images.reshape([n, 64]);
-    const xTrain = indexSelect(flat, 0, split.train);
-    const yTrain = indexSelect(digits.labels, 0, split.train);
-    const xTest = indexSelect(flat, 0, split.test);
-    const yTest = indexSelect(digits.labels, 0, split.test);
-    const net = new DigitsMlp(options.hiddenSize);
-    const optimizer = new Adam(net.parameters(), { lr: options.lr });
-    const loader = new DataLoader(xTrain, yTrain, { batchSize: options.batchSize, shuffle: true, seed: options.seed });
-    const steps = stepsGiven ? options.steps : options.epochs * loader.numBatches;
-    out.write(`webgrad train mlp: 64-${options.hiddenSize}-10 ReLU network on the 8x8 digits, Adam, cross-entropy\n`);
+    const { xTrain, yTrain, xTest, yTest } = digitsSplit(cfg.seed, TEST_FRACTION, info.name);
+    manualSeed(cfg.seed);
+    const net = new DigitsMlp(cfg.hiddenSize);
+    const batches = numBatches(xTrain.shape[0]!, cfg.batchSize);
+    out.write(`webgrad train mlp: 64-${cfg.hiddenSize}-10 ReLU network on the 8x8 digits, ${cfg.optimizer}, cross-entropy\n`);
     out.write(`backend: ${describeBackend(info)}\n`);
     out.write(
-      `${xTrain.shape[0]} training / ${xTest.shape[0]} test images; ${steps} steps (${(steps / loader.numBatches).toFixed(1)} epochs of ${loader.numBatches} batches), lr ${options.lr}, seed ${options.seed}\n`,
+      `${xTrain.shape[0]} training / ${xTest.shape[0]} test images; ${cfg.steps} steps (${(cfg.steps / batches).toFixed(1)} epochs of ${batches} batches), lr ${cfg.lr}, seed ${cfg.seed}\n`,
     );
-    let epochBatches: Iterator<Batch> = loader[Symbol.iterator]();
-    const nextBatch = (): Batch => {
-      let r = epochBatches.next();
-      if (r.done === true) {
-        epochBatches = loader[Symbol.iterator]();
-        r = epochBatches.next();
-      }
-      return r.value as Batch;
-    };
-    const progress = TrainingProgress.forRun('train mlp', steps, options);
-    const { losses, seconds } = await runTrainLoop({
-      steps,
-      progress,
+    const result = await trainResumable({
+      run,
+      options,
+      model: net,
       metrics,
-      step: () =>
-        tidy(() => {
-          const { x, y } = nextBatch();
-          const loss = crossEntropy(net.forward(x), y);
-          optimizer.zeroGrad();
-          loss.backward();
-          optimizer.step();
-          return loss;
-        }),
+      loss: (index) => {
+        const { x, y } = epochBatch(xTrain, yTrain, cfg.batchSize, cfg.seed, index);
+        return crossEntropy(net.forward(x), y);
+      },
     });
+    if (!result.finished) return;
     const accuracy = async (x: Tensor, y: Tensor): Promise<number> => {
       const correct = noGrad(() => tidy(() => sum(eq(argmax(net.forward(x), 1), y).cast('float32'))));
       const value = await correct.itemAsync();
@@ -118,19 +123,13 @@ async function trainMlp(options: MlpOptions, stepsGiven: boolean): Promise<void>
     };
     const trainAcc = await accuracy(xTrain, yTrain);
     const testAcc = await accuracy(xTest, yTest);
-    await writeCheckpoint(options.out, {
-      config: { model: 'mlp', hiddenSize: options.hiddenSize, epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed },
-      state: { step: steps, losses, trainAccuracy: trainAcc, testAccuracy: testAcc },
-      weights: net.stateDict(),
-      optimizer: serializeOptimizerState(optimizer.stateDict()),
-    });
-    await writeFile(join(options.out, 'loss.png'), lossCurvePng(losses));
+    await result.saveResults({ trainAccuracy: trainAcc, testAccuracy: testAcc });
+    await writeFile(join(run.outDir, 'loss.png'), lossCurvePng(result.losses));
+    const losses = result.losses;
     out.write(
-      `\ntrained ${steps} steps in ${seconds.toFixed(1)}s; loss ${formatLoss(losses[0]!)} -> ${formatLoss(losses[losses.length - 1]!)}\n`,
+      `\ntrained ${cfg.steps} steps in ${result.seconds.toFixed(1)}s; loss ${formatLoss(losses[0]!)} -> ${formatLoss(losses[losses.length - 1]!)}\n`,
     );
     out.write(`accuracy: train ${(100 * trainAcc).toFixed(2)}%, test ${(100 * testAcc).toFixed(2)}%\n`);
-    out.write(`saved: ${options.out} (weights, config, optimizer state, loss.png)\n`);
-  } finally {
-    metrics?.close();
-  }
+    out.write(`saved: ${run.outDir} (weights, config, optimizer state, loss.png)\n`);
+  });
 }

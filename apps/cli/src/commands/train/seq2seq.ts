@@ -155,7 +155,7 @@ export function seq2seqCommand(): Command {
   const cmd = new Command('seq2seq').description(
     'train an attention encoder-decoder to reverse or sort digit strings; held-out exact-match accuracy (greedy or beam decoding)',
   );
-  addCommonTrainOptions(cmd, { steps: 800, lr: 0.005, seed: 0 });
+  addCommonTrainOptions(cmd, { steps: 500, lr: 0.005, seed: 0 });
   addOptimizerOptions(cmd, { optimizer: 'adam', schedule: 'cosine', clip: 1 });
   addRunOptions(cmd, 'seq2seq');
   return cmd

@@ -1,25 +1,62 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { Generator, indexSelect, manualSeed } from '@webgrad/core-tensor';
-import { loadDigits, trainTestSplit } from '@webgrad/data';
-import { VAE, latentMapPng, reconstructionsPng, samplesPng, trainVAE } from '@webgrad/generative-vae';
+import { Generator, manualSeed, type Tensor } from '@webgrad/core-tensor';
+import { numBatches } from '@webgrad/data';
+import { VAE, latentMapPng, reconstructionsPng, samplesPng } from '@webgrad/generative-vae';
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
-import { writeCheckpoint } from '../../checkpoint.js';
-import { lineChartPng, SERIES_COLORS } from '../../loss-curve.js';
+import { digitsSplit } from '../../digits-split.js';
+import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
+import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt, parsePositiveNumber } from '../../option-parsers.js';
-import { addCommonTrainOptions, type CommonTrainOptions } from '../../train-options.js';
-import { TrainingProgress, formatLoss } from '../../training-progress.js';
+import {
+  addRunOptions,
+  prepareRun,
+  runConfig,
+  stepsOfEpochs,
+  trainResumable,
+  type ResumableTrainOptions,
+  type RunConfig,
+} from '../../resumable-run.js';
+import { epochBatch } from '../../step-data.js';
+import { addCommonTrainOptions } from '../../train-options.js';
+import { formatLoss } from '../../training-progress.js';
 
 /** Options of `webgrad train vae`. */
-interface VaeOptions extends CommonTrainOptions {
+interface VaeOptions extends ResumableTrainOptions {
   epochs: number;
   batchSize: number;
   hiddenSize: number;
   latentSize: number;
   beta: number;
-  out: string;
+}
+
+/** How a VAE run is built: its checkpoint's `config.json`. */
+export interface VaeConfig extends RunConfig {
+  /** Passes over the training images (when --steps was not given). */
+  epochs: number;
+  /** Images per batch. */
+  batchSize: number;
+  /** Hidden units of encoder and decoder. */
+  hiddenSize: number;
+  /** Dimension of the latent space. */
+  latentSize: number;
+  /** Weight of the KL term. */
+  beta: number;
+}
+
+/** Fraction of the digits held out. */
+const TEST_FRACTION = 0.2;
+
+/** The digits binarised at 0.5: [N, 64] of 0s and 1s. */
+export function binarised(x: Tensor): Tensor {
+  return x.ge(0.5).cast('float32');
+}
+
+/** The VAE of a config (initialised from the global RNG). */
+export function buildVae(cfg: VaeConfig): VAE {
+  return VAE.mlp({ inputSize: 64, hiddenSizes: [cfg.hiddenSize], latentSize: cfg.latentSize, beta: cfg.beta });
 }
 
 /**
@@ -32,80 +69,68 @@ export function vaeCommand(): Command {
   const cmd = new Command('vae').description(
     'train a (beta-)VAE on the binarised 8x8 digits; held-out ELBO, sample grid and reconstructions as PNG',
   );
-  // the run is --epochs long; --steps is not used
-  return addCommonTrainOptions(cmd, { steps: 1, lr: 0.002, seed: 0 })
-    .option('--epochs <n>', 'passes over the training images', parsePositiveInt, 30)
+  // the run is --epochs long unless --steps is given
+  addCommonTrainOptions(cmd, { steps: 1, lr: 0.002, seed: 0 });
+  addOptimizerOptions(cmd, { optimizer: 'adam', schedule: 'constant', clip: false });
+  return addRunOptions(cmd, 'vae')
+    .option('--epochs <n>', 'passes over the training images (unless --steps is given)', parsePositiveInt, 30)
     .option('--batch-size <n>', 'images per batch', parsePositiveInt, 64)
     .option('--hidden-size <n>', 'hidden units of encoder and decoder', parsePositiveInt, 128)
     .option('--latent-size <n>', 'dimension d of the latent space', parsePositiveInt, 2)
     .option('--beta <b>', 'weight β of the KL term (1: the VAE, > 1: a β-VAE)', parsePositiveNumber, 1)
-    .option('--out <dir>', 'output directory (weights, config, pictures)', 'runs/vae')
-    .action(async (options: VaeOptions) => {
-      await trainVae(options);
+    .action(async (options: VaeOptions, command: Command) => {
+      await trainVae(options, command);
     });
 }
 
-async function trainVae(options: VaeOptions): Promise<void> {
-  const metrics = options.metrics !== undefined ? MetricsLog.open(options.metrics) : null;
-  try {
+async function trainVae(options: VaeOptions, command: Command): Promise<void> {
+  const perEpoch = numBatches(digitsSplit(options.seed, TEST_FRACTION, 'cpu').xTrain.shape[0]!, options.batchSize);
+  const run = await prepareRun<VaeConfig>('vae', options, command, ['epochs', 'batchSize', 'hiddenSize', 'latentSize', 'beta'], () => ({
+    ...runConfig('vae', options, stepsOfEpochs(options, command, perEpoch)),
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    hiddenSize: options.hiddenSize,
+    latentSize: options.latentSize,
+    beta: options.beta,
+  }));
+  const cfg = run.config;
+  await MetricsLog.using(options.metrics, async (metrics) => {
     const info = await setUpBackend(options.backend);
     const out = process.stdout;
-    const { images, labels } = loadDigits({ backend: info.name });
-    const binary = images.ge(0.5).cast('float32').reshape([images.shape[0]!, 64]);
-    const split = trainTestSplit(images.shape[0]!, { testFraction: 0.2, seed: options.seed, backend: info.name });
-    const xTrain = indexSelect(binary, 0, split.train);
-    const xTest = indexSelect(binary, 0, split.test);
-    const yTest = indexSelect(labels, 0, split.test);
-    manualSeed(options.seed);
-    const vae = VAE.mlp({ inputSize: 64, hiddenSizes: [options.hiddenSize], latentSize: options.latentSize, beta: options.beta });
-    out.write(
-      `webgrad train vae: 64-${options.hiddenSize}-${options.latentSize} VAE, Bernoulli pixels, beta ${options.beta}, Adam lr ${options.lr}\n`,
-    );
+    const split = digitsSplit(cfg.seed, TEST_FRACTION, info.name);
+    const xTrain = binarised(split.xTrain);
+    const xTest = binarised(split.xTest);
+    manualSeed(cfg.seed);
+    const vae = buildVae(cfg);
+    out.write(`webgrad train vae: 64-${cfg.hiddenSize}-${cfg.latentSize} VAE, Bernoulli pixels, beta ${cfg.beta}, ${cfg.optimizer} lr ${cfg.lr}\n`);
     out.write(`backend: ${describeBackend(info)}\n`);
-    out.write(`${xTrain.shape[0]} training / ${xTest.shape[0]} test images, ${options.epochs} epochs, seed ${options.seed}\n`);
-    const progress = TrainingProgress.forRun('train vae', options.epochs, options);
-    const losses: number[] = [];
-    const started = performance.now();
-    progress.start();
-    try {
-      await trainVAE(vae, xTrain, {
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        lr: options.lr,
-        seed: options.seed,
-        onEpoch: ({ epoch, loss, reconstruction, kl }) => {
-          if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} in epoch ${epoch}; try a smaller --lr`);
-          losses.push(loss);
-          progress.update(losses.length, loss);
-          metrics?.write({ epoch: losses.length, loss, reconstruction, kl, elapsedSeconds: (performance.now() - started) / 1000 });
-        },
-      });
-    } finally {
-      progress.stop();
-    }
-    const elbo = vae.elbo(xTest, { samples: 10, generator: new Generator(options.seed + 1) }).mean();
+    out.write(`${xTrain.shape[0]} training / ${xTest.shape[0]} test images, ${cfg.steps} steps (${(cfg.steps / numBatches(xTrain.shape[0]!, cfg.batchSize)).toFixed(1)} epochs), seed ${cfg.seed}\n`);
+    const result = await trainResumable({
+      run,
+      options,
+      model: vae,
+      metrics,
+      // the reparameterisation's ε comes from the default generator, whose state a checkpoint keeps
+      loss: (index) => vae.loss(epochBatch(xTrain, null, cfg.batchSize, cfg.seed, index).x).loss,
+    });
+    if (!result.finished) return;
+    const elbo = vae.elbo(xTest, { samples: 10, generator: new Generator(cfg.seed + 1) }).mean();
     const heldOut = await elbo.itemAsync();
     elbo.dispose();
-    await writeCheckpoint(options.out, {
-      config: { model: 'vae', hiddenSize: options.hiddenSize, latentSize: options.latentSize, beta: options.beta, epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed },
-      state: { step: options.epochs, losses, heldOutElbo: heldOut },
-      weights: vae.stateDict(),
-      optimizer: null,
-    });
-    await writeFile(join(options.out, 'loss.png'), lineChartPng([{ y: losses, color: SERIES_COLORS[0]! }]));
-    await writeFile(join(options.out, 'samples.png'), await samplesPng(vae, 64, { generator: new Generator(options.seed + 2) }));
-    await writeFile(join(options.out, 'reconstructions.png'), await reconstructionsPng(vae, xTest.narrow(0, 0, 32)));
+    await result.saveResults({ heldOutElbo: heldOut });
+    await writeFile(join(run.outDir, 'loss.png'), lossCurvePng(result.losses));
+    await writeFile(join(run.outDir, 'samples.png'), await samplesPng(vae, 64, { generator: new Generator(cfg.seed + 2) }));
+    await writeFile(join(run.outDir, 'reconstructions.png'), await reconstructionsPng(vae, xTest.narrow(0, 0, 32)));
     const pictures = ['loss.png', 'samples.png', 'reconstructions.png'];
-    if (options.latentSize === 2) {
-      await writeFile(join(options.out, 'latent-map.png'), await latentMapPng(vae, xTest, yTest));
+    if (cfg.latentSize === 2) {
+      await writeFile(join(run.outDir, 'latent-map.png'), await latentMapPng(vae, xTest, split.yTest));
       pictures.push('latent-map.png');
     }
+    const losses = result.losses;
     out.write(
-      `\ntrained ${options.epochs} epochs in ${((performance.now() - started) / 1000).toFixed(1)}s; loss per image ${formatLoss(losses[0]!)} -> ${formatLoss(losses[losses.length - 1]!)} nats\n`,
+      `\ntrained ${cfg.steps} steps in ${result.seconds.toFixed(1)}s; loss per image ${formatLoss(losses[0]!)} -> ${formatLoss(losses[losses.length - 1]!)} nats\n`,
     );
     out.write(`held-out ELBO ${heldOut.toFixed(3)} nats per image\n`);
-    out.write(`saved: ${options.out} (weights, config, ${pictures.join(', ')})\n`);
-  } finally {
-    metrics?.close();
-  }
+    out.write(`saved: ${run.outDir} (checkpoint, ${pictures.join(', ')})\n`);
+  });
 }

@@ -1,21 +1,13 @@
 import { Command } from 'commander';
-import {
-  manualSeed,
-  mean,
-  relu,
-  square,
-  sub,
-  tensor,
-  tidy,
-  type Tensor,
-} from '@webgrad/core-tensor';
+import { manualSeed, mean, relu, square, sub, tensor, type Tensor } from '@webgrad/core-tensor';
 import { noGrad } from '@webgrad/autograd';
 import { Linear, Module } from '@webgrad/nn';
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { MetricsLog } from '../../metrics-log.js';
-import { addCommonTrainOptions, type CommonTrainOptions } from '../../train-options.js';
-import { runTrainLoop } from '../../train-loop.js';
-import { TrainingProgress, formatLoss } from '../../training-progress.js';
+import { addOptimizerOptions } from '../../optimizer-choice.js';
+import { addRunOptions, prepareRun, runConfig, trainResumable, type ResumableTrainOptions } from '../../resumable-run.js';
+import { addCommonTrainOptions } from '../../train-options.js';
+import { formatLoss } from '../../training-progress.js';
 
 /** The four XOR inputs and targets. */
 const XOR_INPUTS = [
@@ -43,6 +35,9 @@ export class XorNet extends Module<[Tensor], Tensor> {
   }
 }
 
+/** Options of `webgrad train xor`. */
+type XorOptions = ResumableTrainOptions;
+
 /**
  * `webgrad train xor`: fits `XorNet` to the XOR truth table by minimising the
  * mean squared error with plain gradient descent (θ ← θ − lr·∂L/∂θ), then
@@ -52,50 +47,42 @@ export function xorCommand(): Command {
   const cmd = new Command('xor').description(
     'train the 2-2-1 ReLU network on XOR with plain gradient descent and print the learned truth table',
   );
-  return addCommonTrainOptions(cmd, { steps: 2000, lr: 0.1, seed: 0 }).action(
-    async (options: CommonTrainOptions) => {
-      await trainXor(options);
-    },
-  );
+  addCommonTrainOptions(cmd, { steps: 2000, lr: 0.1, seed: 0 });
+  addOptimizerOptions(cmd, { optimizer: 'gd', schedule: 'constant', clip: false });
+  return addRunOptions(cmd, 'xor').action(async (options: XorOptions, command: Command) => {
+    await trainXor(options, command);
+  });
 }
 
-async function trainXor(options: CommonTrainOptions): Promise<void> {
-  const metrics = options.metrics !== undefined ? MetricsLog.open(options.metrics) : null;
-  try {
+async function trainXor(options: XorOptions, command: Command): Promise<void> {
+  const run = await prepareRun('xor', options, command, [], () => runConfig('xor', options));
+  const cfg = run.config;
+  await MetricsLog.using(options.metrics, async (metrics) => {
     const info = await setUpBackend(options.backend);
     const out = process.stdout;
-    out.write(`webgrad train xor: 2-2-1 ReLU network, plain gradient descent, MSE loss\n`);
+    const method = cfg.optimizer === 'gd' ? 'plain gradient descent' : cfg.optimizer;
+    out.write(`webgrad train xor: 2-2-1 ReLU network, ${method}, MSE loss\n`);
     out.write(`backend: ${describeBackend(info)}\n`);
-    out.write(`steps ${options.steps}, lr ${options.lr}, seed ${options.seed}\n`);
+    out.write(`steps ${cfg.steps}, lr ${cfg.lr}, seed ${cfg.seed}\n`);
 
-    manualSeed(options.seed);
+    manualSeed(cfg.seed);
     const net = new XorNet();
     const x = tensor(XOR_INPUTS);
     const y = tensor(XOR_TARGETS);
-    const params = net.parameters();
-    const lr = options.lr;
-
-    const progress = TrainingProgress.forRun('train xor', options.steps, options);
-    const { losses, seconds } = await runTrainLoop({
-      steps: options.steps,
-      progress,
+    const result = await trainResumable({
+      run,
+      options,
+      model: net,
       metrics,
-      metricsFields: { lr },
-      step: () =>
-        tidy(() => {
-          const loss = mean(square(sub(net.forward(x), y)));
-          loss.backward();
-          noGrad(() => {
-            for (const p of params) p.assign_(p.sub(p.grad!.mul(lr)));
-          });
-          net.zeroGrad();
-          return loss;
-        }),
+      metricsFields: { lr: cfg.lr },
+      loss: () => mean(square(sub(net.forward(x), y))),
     });
+    if (!result.finished) return;
 
     const predictions = await noGrad(() => net.forward(x)).data();
+    const losses = result.losses;
     out.write(
-      `\ntrained ${options.steps} steps in ${seconds.toFixed(2)}s; loss ${formatLoss(losses[0]!)} -> ${formatLoss(losses[losses.length - 1]!)}\n`,
+      `\ntrained ${cfg.steps} steps in ${result.seconds.toFixed(2)}s; loss ${formatLoss(losses[0]!)} -> ${formatLoss(losses[losses.length - 1]!)}\n`,
     );
     out.write(`learned truth table:\n  x1 x2 | target | output  | rounded\n`);
     let correct = 0;
@@ -111,7 +98,6 @@ async function trainXor(options: CommonTrainOptions): Promise<void> {
         ? `XOR learned: all 4 rows correct\n`
         : `XOR not learned: ${correct}/4 rows correct (gradient descent can get stuck with only two ReLU units, e.g. when one unit dies; try another --seed)\n`,
     );
-  } finally {
-    metrics?.close();
-  }
+    await result.saveResults({ rowsCorrect: correct });
+  });
 }
