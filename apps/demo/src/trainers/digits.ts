@@ -7,6 +7,7 @@ import {
   manualSeed,
   noGrad,
   relu,
+  tidy,
   type Tensor,
 } from 'webgrad';
 import { digitsSplit } from '../worker/digits-split.js';
@@ -50,7 +51,7 @@ export async function createTrainer(): Promise<Trainer<DigitsView, Record<string
       return [loss];
     },
     async view() {
-      const guesses = noGrad(() => argmax(model.forward(xTest), 1));
+      const guesses = noGrad(() => tidy(() => argmax(model.forward(xTest), 1)));
       const predicted = Int32Array.from(await guesses.data(), Number);
       guesses.dispose();
       const correct = predicted.filter((p, i) => p === testLabels[i]).length;

@@ -11,6 +11,7 @@ import {
   mseLoss,
   select,
   tensor,
+  tidy,
   type RNNBase,
   type RecurrentRun,
   type Tensor,
@@ -113,10 +114,14 @@ export function createTrainer(): Trainer<RnnVsLstmView, Record<string, never>> {
         await copyToCpu(trained.lstm, cpuTwins.lstm);
         on = cpuTwins;
       }
+      // the norms are numbers: every tensor of the diagnostic is freed
       const flow = (model: AddingModel): number[] =>
-        hiddenGradientNorms(model.rnn, probe.inputs, (run) =>
-          mseLoss(model.readout(run), probe.targets),
-        ).norms[0]![0]!;
+        tidy(
+          () =>
+            hiddenGradientNorms(model.rnn, probe.inputs, (run) =>
+              mseLoss(model.readout(run), probe.targets),
+            ).norms[0]![0]!,
+        );
       return { rnn: flow(on.rnn), lstm: flow(on.lstm) };
     },
     viewEvery: 10,
