@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   Generator,
-  argmax,
-  eq,
   indexSelect,
   manualSeed,
   randint,
-  softmax,
   tensor,
-  tidy,
   type Tensor,
 } from '@webgrad/core-tensor';
-import { noGrad } from '@webgrad/autograd';
-import { Linear, ReLU, Sequential, crossEntropy } from '@webgrad/nn';
 import { Adam, CosineAnnealingLR } from '@webgrad/optim';
-import { batches, loadDigits, trainTestSplit, writePng } from '@webgrad/data';
+import { writePng } from '@webgrad/data';
 import { join } from 'node:path';
 import {
   DDPM,
@@ -25,6 +19,7 @@ import {
   variationalBound,
 } from '@webgrad/generative-diffusion';
 import { ARTIFACTS } from './artifacts.js';
+import { digitsSplit, trainDigitsJudge } from './digits-judge.js';
 
 const yieldToVitest = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -38,43 +33,10 @@ describe('a class-conditioned diffusion model of the 8x8 digits', () => {
   it('draws digits an independently trained classifier reads as the class asked for (≥ 90%, ≥ 95% with guidance)', async () => {
     const started = performance.now();
     manualSeed(0);
-    const { images, labels } = loadDigits();
-    const split = trainTestSplit(images.shape[0]!, { testFraction: 0.2, seed: 0 });
-    const [xTrain, yTrain] = [
-      indexSelect(images, 0, split.train),
-      indexSelect(labels, 0, split.train),
-    ];
-    const [xTest, yTest] = [indexSelect(images, 0, split.test), indexSelect(labels, 0, split.test)];
-
-    // the judge: the 64-128-10 MLP of docs/nn.md, trained on the training split only, exactly as
-    // packages/webgrad/test/examples/digits-mlp.test.ts does (repeated: a package's tests stand alone)
-    const judge = new Sequential(new Linear(64, 128), new ReLU(), new Linear(128, 10));
-    const judgeOptimizer = new Adam(judge.parameters(), { lr: 2e-3 });
-    for (let epoch = 0; epoch < 15; epoch++) {
-      for (const { x, y } of batches(xTrain, yTrain, {
-        batchSize: 32,
-        shuffle: true,
-        seed: 1,
-        epoch,
-      })) {
-        tidy(() => {
-          judgeOptimizer.zeroGrad();
-          crossEntropy(judge.forward(x), y).backward();
-          judgeOptimizer.step();
-        });
-      }
-    }
-    /** Accuracy against `want` and mean top-class probability, for images in [−1, 1]. */
-    const read = (samples: Tensor, want: Tensor): { accuracy: number; confidence: number } =>
-      noGrad(() =>
-        tidy(() => {
-          const p = softmax(judge.forward(samples.add(1).div(2)), 1);
-          return {
-            accuracy: eq(argmax(p, 1), want).cast('float32').mean().item(),
-            confidence: p.max(1).mean().item(),
-          };
-        }),
-      );
+    const split = digitsSplit();
+    const { xTrain, yTrain, xTest, yTest } = split;
+    // the judge: the 64-128-10 MLP of docs/nn.md, trained on the training split only
+    const read = trainDigitsJudge(split);
     const judgeTest = read(xTest.mul(2).sub(1), yTest);
     expect(judgeTest.accuracy).toBeGreaterThanOrEqual(0.95);
     await yieldToVitest();
