@@ -2,6 +2,7 @@ import type { KernelTensor } from '../backend.js';
 import { registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
+import { tileProduct } from './matmul.wgsl.js';
 
 // conv2d as an implicit GEMM on WebGPU: `conv2dGemm`, [x [N, C, H, W], w [Co, C/g, kh, kw],
 // bias [Co]] → y [N, Co, oh, ow] (the op, its CPU kernel and gradient are defined by
@@ -102,17 +103,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       let l = col0 + q * 4u;
       Bs[kr * 16u + q] = vec4<f32>(column(n, g, r, l), column(n, g, r, l + 1u), column(n, g, r, l + 2u), column(n, g, r, l + 3u));
     }
-    workgroupBarrier();
-    let kn = min(${TK}u, P.K - k0);
-    for (var k = 0u; k < kn; k = k + 1u) {
-      let av = As[k * 16u + lid.y];
-      let bv = Bs[k * 16u + lid.x];
-      acc0 = acc0 + av.x * bv;
-      acc1 = acc1 + av.y * bv;
-      acc2 = acc2 + av.z * bv;
-      acc3 = acc3 + av.w * bv;
-    }
-    workgroupBarrier();
+    ${tileProduct(TK)}
   }
   let co = row0 + lid.y * 4u;
   let l = col0 + lid.x * 4u;

@@ -3,13 +3,14 @@ import { unaryOpDef } from '../elementwise-table.js';
 import { linearGroups, linearProgram, registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
+import type { WebGpuBackend } from '../webgpu/webgpu-backend.js';
 
 /**
  * C = op(A)·op(B) per batch, on WebGPU. A workgroup of 16×16 threads computes
  * a 64×64 block of C; each thread keeps a 4×4 block of accumulators in
- * registers. K is walked in steps of 16: the 64×16 slice of A and the 16×64
- * slice of B are staged in workgroup memory (k-major, as vec4s), so a thread
- * reads 2 vec4s from shared memory per 16 multiply-adds. Transposed operands
+ * registers. K is walked in steps of TK = 64 (32 on devices with 16 KiB of
+ * workgroup memory): the 64×TK slice of A and the TK×64 slice of B are staged in workgroup memory (k-major, as vec4s), so a
+ * thread reads 2 vec4s from shared memory per 16 multiply-adds. Transposed operands
  * only change how the tiles are loaded (the transpose is never
  * materialised); the k loop of the last tile stops at K and the M, N edges
  * are masked on store, so any M, N, K work. Batch index is the z workgroup; a batch length of 1 broadcasts
@@ -31,7 +32,39 @@ const PARAMS = new UniformLayout([
 ]);
 
 const TILE = 64;
-const TK = 16;
+/**
+ * k steps per shared-memory tile: 64 where the device gives a workgroup 32 KiB
+ * (two 64×64 float tiles), else 32. Deep tiles mean few barriers, which
+ * lavapipe pays dearly (it runs a workgroup's invocations in turn between
+ * barriers): 1024² products took 14.0 s with 16, 10.2 s with 32 and 7.1 s
+ * with 64 on the loaded CI machine.
+ */
+function tileDepth(be: WebGpuBackend): number {
+  return be.device.limits.maxComputeWorkgroupStorageSize >= 2 * TILE * 64 * 4 ? 64 : 32;
+}
+
+/**
+ * WGSL of one k step of the 64×64 register-tiled product, after the loads of
+ * `As` (64×depth, k-major vec4s) and `Bs` (depth×64): wait for the tiles, add the
+ * thread's 4×4 block (`acc0..acc3`, rows lid.y·4.., columns lid.x·4..) and
+ * wait again. Shared by matmul and the implicit-GEMM conv2d (`conv2d.wgsl.ts`),
+ * which differ only in how the tiles are loaded and the results stored.
+ */
+export function tileProduct(depth: number): string {
+  return `workgroupBarrier();
+    // the bound comes from a uniform, so the loop is not unrolled: unrolling it
+    // made lavapipe's shader compile take 5x longer and ran no faster
+    let kn = min(${depth}u, P.K - k0);
+    for (var k = 0u; k < kn; k = k + 1u) {
+      let av = As[k * 16u + lid.y];
+      let bv = Bs[k * 16u + lid.x];
+      acc0 = acc0 + av.x * bv;
+      acc1 = acc1 + av.y * bv;
+      acc2 = acc2 + av.z * bv;
+      acc3 = acc3 + av.w * bv;
+    }
+    workgroupBarrier();`;
+}
 
 /** WGSL index of A(m, k) / B(k, n) within a batch for each layout. */
 function aIndex(tA: boolean, m: string, k: string): string {
@@ -42,9 +75,9 @@ function bIndex(tB: boolean, k: string, n: string): string {
 }
 
 /**
- * WGSL loading one 64×16 tile of A into `As` (k-major: As[k·16 + m/4][m%4])
- * or a 16×64 tile of B into `Bs` (Bs[k·16 + n/4][n%4]): 256 threads load 4
- * elements each, 4 neighbours along whichever axis is contiguous in memory
+ * WGSL loading one 64×TK tile of A into `As` (k-major: As[k·16 + m/4][m%4])
+ * or a TK×64 tile of B into `Bs` (Bs[k·16 + n/4][n%4]), in slices of 16 k
+ * steps: per slice 256 threads load 4 elements each, 4 neighbours along whichever axis is contiguous in memory
  * (stored as one vec4 along the 64 axis, as 4 components along k). Nothing is
  * bounds-checked: elements past M, N or K come from WebGPU's robust buffer
  * access (some in-bounds value or 0) and only reach outputs that are never
@@ -59,20 +92,38 @@ function loadTile(
   origin: string,
   index: (i: string, k: string) => string,
   off: string,
+  depth: number,
 ): string {
+  // depth / 16 slices of 16 k steps each; slice s fills k in [16s, 16s + 16)
+  return Array.from({ length: depth / 16 }, (_, s) =>
+    loadSlice(tile, arr, alongTile, origin, index, off, s),
+  ).join('\n    ');
+}
+
+function loadSlice(
+  tile: 'As' | 'Bs',
+  arr: 'a' | 'b',
+  alongTile: boolean,
+  origin: string,
+  index: (i: string, k: string) => string,
+  off: string,
+  s: number,
+): string {
+  const k0 = s === 0 ? 'k0' : `k0 + ${16 * s}u`;
+  const at = s === 0 ? '' : `${256 * s}u + `;
   if (alongTile) {
     return `{
       let k = t / 16u;
       let q = t % 16u;
-      let base = ${off} + ${index(`(${origin} + q * 4u)`, '(k0 + k)')};
-      ${tile}[k * 16u + q] = vec4<f32>(${arr}[base], ${arr}[base + 1u], ${arr}[base + 2u], ${arr}[base + 3u]);
+      let base = ${off} + ${index(`(${origin} + q * 4u)`, `(${k0} + k)`)};
+      ${tile}[${at}k * 16u + q] = vec4<f32>(${arr}[base], ${arr}[base + 1u], ${arr}[base + 2u], ${arr}[base + 3u]);
     }`;
   }
   return `{
       let i = t / 4u;
       let kb = (t % 4u) * 4u;
-      let base = ${off} + ${index(`(${origin} + i)`, '(k0 + kb)')};
-      ${[0, 1, 2, 3].map((j) => `${tile}[(kb + ${j}u) * 16u + i / 4u][i % 4u] = ${arr}[base + ${j}u];`).join('\n      ')}
+      let base = ${off} + ${index(`(${origin} + i)`, `(${k0} + kb)`)};
+      ${[0, 1, 2, 3].map((j) => `${tile}[${at}(kb + ${j}u) * 16u + i / 4u][i % 4u] = ${arr}[base + ${j}u];`).join('\n      ')}
     }`;
 }
 
@@ -104,10 +155,10 @@ function epilogueKey(e: Epilogue): string {
   return e.bias || e.act !== 'none' ? `/bias-${e.act}` : '';
 }
 
-function tiledProgram(tA: boolean, tB: boolean, e: Epilogue = PLAIN): GpuProgram {
+function tiledProgram(tA: boolean, tB: boolean, e: Epilogue, depth: number): GpuProgram {
   const fused = e !== PLAIN;
   return {
-    key: `matmul/tiled/${tA}/${tB}${epilogueKey(e)}`,
+    key: `matmul/tiled/${tA}/${tB}/k${depth}${epilogueKey(e)}`,
     inputs: fused ? 3 : 2,
     outputs: 1,
     source: () => `${PARAMS.wgsl}
@@ -122,8 +173,8 @@ ${epilogueFn(e)}`
     : `@group(0) @binding(2) var<storage, read_write> c: array<f32>;
 @group(0) @binding(3) var<uniform> P: Params;`
 }
-var<workgroup> As: array<vec4<f32>, ${(TILE * TK) / 4}>;
-var<workgroup> Bs: array<vec4<f32>, ${(TILE * TK) / 4}>;
+var<workgroup> As: array<vec4<f32>, ${(TILE * depth) / 4}>;
+var<workgroup> Bs: array<vec4<f32>, ${(TILE * depth) / 4}>;
 
 fn store(cOff: u32, m: u32, n: u32, acc: vec4<f32>) {
   if (m >= P.M) { return; }
@@ -151,22 +202,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var acc1 = vec4<f32>(0.0);
   var acc2 = vec4<f32>(0.0);
   var acc3 = vec4<f32>(0.0);
-  for (var k0 = 0u; k0 < P.K; k0 = k0 + ${TK}u) {
-    ${loadTile('As', 'a', tA, 'row0', (m, k) => aIndex(tA, m, k), 'aOff')}
-    ${loadTile('Bs', 'b', !tB, 'col0', (n, k) => bIndex(tB, k, n), 'bOff')}
-    workgroupBarrier();
-    // the bound comes from a uniform, so the loop is not unrolled: unrolling it
-    // made lavapipe's shader compile take 5x longer and ran no faster
-    let kn = min(${TK}u, P.K - k0);
-    for (var k = 0u; k < kn; k = k + 1u) {
-      let av = As[k * 16u + lid.y];
-      let bv = Bs[k * 16u + lid.x];
-      acc0 = acc0 + av.x * bv;
-      acc1 = acc1 + av.y * bv;
-      acc2 = acc2 + av.z * bv;
-      acc3 = acc3 + av.w * bv;
-    }
-    workgroupBarrier();
+  for (var k0 = 0u; k0 < P.K; k0 = k0 + ${depth}u) {
+    ${loadTile('As', 'a', tA, 'row0', (m, k) => aIndex(tA, m, k), 'aOff', depth)}
+    ${loadTile('Bs', 'b', !tB, 'col0', (n, k) => bIndex(tB, k, n), 'bOff', depth)}
+    ${tileProduct(depth)}
   }
   let cOff = wid.z * P.M * P.N;
   let m = row0 + lid.y * 4u;
@@ -219,7 +258,7 @@ registerGpuKernel('matmulBiasAct', (inputs, attrs, be) =>
 function runMatmul(
   inputs: readonly KernelTensor[],
   attrs: KernelAttrs,
-  be: Parameters<Parameters<typeof registerGpuKernel>[1]>[2],
+  be: WebGpuBackend,
   e: Epilogue,
 ): KernelTensor[] {
   const [a, b, bias] = inputs as [KernelTensor, KernelTensor, KernelTensor | undefined];
@@ -250,7 +289,7 @@ function runMatmul(
   const tilesN = Math.ceil(N / TILE);
   const tiles = Math.ceil(M / TILE) * tilesN;
   be.dispatch(
-    tiledProgram(tA, tB, e),
+    tiledProgram(tA, tB, e, tileDepth(be)),
     operands,
     [out],
     PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN }),
