@@ -43,6 +43,7 @@ export { init, registerBackendFactory, type InitOptions, type BackendChoice, typ
 export { cpuBackend, CpuStorage, cpuData, cpuOutput, cpuAlloc } from './cpu/cpu-backend.js';
 export { configureCpu, cpuStatus, type CpuOptions, type CpuStatus, type CpuPath } from './wasm/cpu-config.js';
 export { wasmGruCell, wasmGruCellBackward } from './wasm/wasm-gru-cell.js';
+export { wasmLayerNorm, wasmLayerNormBackward } from './wasm/wasm-layer-norm.js';
 export { wasmLstmCell, wasmLstmCellBackward } from './wasm/wasm-lstm-cell.js';
 export { UNARY_OPS, BINARY_OPS, unaryOpDef, binaryOpDef, type UnaryOpDef, type BinaryOpDef, type ElementwiseInputKind, type ElementwiseOutputKind } from './elementwise-table.js';
 export { scalarMath } from './scalar-math.js';

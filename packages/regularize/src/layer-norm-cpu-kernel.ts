@@ -1,4 +1,4 @@
-import { cpuAlloc, cpuData, registerKernel, type KernelTensor } from '@webgrad/core-tensor';
+import { cpuAlloc, cpuData, registerKernel, wasmLayerNorm, wasmLayerNormBackward, type KernelTensor } from '@webgrad/core-tensor';
 
 // The CPU kernels of the fused `layerNorm` op and its backward op (the op and its gradient
 // are defined in fused-layer-norm.ts; the WGSL kernels are core-tensor's
@@ -27,6 +27,9 @@ function rowStats(X: ArrayLike<number>, base: number, n: number, eps: number): [
 registerKernel('layerNorm', 'cpu', (inputs, attrs): KernelTensor[] => {
   const [x, weight, bias] = inputs as [KernelTensor, KernelTensor, KernelTensor];
   const eps = attrs.eps as number;
+  // float32 on core-tensor's WebAssembly SIMD path: the same double-precision steps, the same bits
+  const fast = wasmLayerNorm(x, weight, bias, eps);
+  if (fast !== null) return fast;
   const X = cpuData(x);
   const W = cpuData(weight);
   const B = cpuData(bias);
@@ -45,6 +48,8 @@ registerKernel('layerNorm', 'cpu', (inputs, attrs): KernelTensor[] => {
 registerKernel('layerNormBackward', 'cpu', (inputs, attrs): KernelTensor[] => {
   const [dy, x, weight] = inputs as [KernelTensor, KernelTensor, KernelTensor];
   const eps = attrs.eps as number;
+  const fast = wasmLayerNormBackward(dy, x, weight, eps);
+  if (fast !== null) return fast;
   const DY = cpuData(dy);
   const X = cpuData(x);
   const W = cpuData(weight);

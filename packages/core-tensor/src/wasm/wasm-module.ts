@@ -36,6 +36,10 @@ export interface KernelExports {
   unaryMathF32(op: number, x: number, out: number, n: number): void;
   /** softmax (logOutput 0) or log-softmax (1) of `rows` contiguous float32 rows of n. */
   softmaxRowsF32(x: number, out: number, rows: number, n: number, logOutput: number): void;
+  /** The fused layer norm over float32 rows of n (see assembly/layer-norm.ts). */
+  layerNormF32(x: number, w: number, b: number, y: number, rows: number, n: number, eps: number): void;
+  /** Its gradient; `acc` is scratch for 2n doubles. */
+  layerNormBackwardF32(dy: number, x: number, w: number, dx: number, dw: number, db: number, acc: number, rows: number, n: number, eps: number): void;
   /** Floats of scratch one `sgemm` call needs. */
   sgemmScratchFloats(N: number, K: number): number;
   /** Packs all of op(B) (every K slab) for `sgemmChunk`. */

@@ -6,3 +6,4 @@ export { sumMiddleF32 } from './reduce';
 export { lstmCellF32, lstmCellBackwardF32 } from './lstm-cell';
 export { gruCellF32, gruCellBackwardF32 } from './gru-cell';
 export { softmaxRowsF32, unaryMathF32 } from './transcendental';
+export { layerNormF32, layerNormBackwardF32 } from './layer-norm';
