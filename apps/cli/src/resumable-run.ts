@@ -14,6 +14,7 @@ import { CliError } from './cli-error.js';
 import type { MetricsLog, MetricsRecord } from './metrics-log.js';
 import { clipNorm, makeOptimizer, makeSchedule, type OptimizerChoice } from './optimizer-choice.js';
 import { parsePositiveInt } from './option-parsers.js';
+import { restoreModel, type TrainedModel } from './restore-model.js';
 import type { CommonTrainOptions } from './train-options.js';
 import { runTrainLoop } from './train-loop.js';
 import { TrainingProgress } from './training-progress.js';
@@ -128,16 +129,6 @@ export async function prepareRun<C extends RunConfig>(
   return { config, resumed, outDir: given('out') ? options.out : resumed.dir };
 }
 
-/** What `trainResumable` needs of a model (any `@webgrad/nn` module has it). */
-export interface TrainedModel {
-  /** The parameters. */
-  parameters(): Tensor[];
-  /** The weights by name. */
-  stateDict(): Record<string, Tensor>;
-  /** Loads weights by name (throws when they do not fit). */
-  loadStateDict(state: Record<string, Tensor>): unknown;
-}
-
 /** What `trainResumable` needs. */
 export interface ResumableTraining<C extends RunConfig> {
   /** The prepared run. */
@@ -199,14 +190,7 @@ export async function trainResumable<C extends RunConfig>(t: ResumableTraining<C
   let losses: number[] = [];
   const parts: Record<string, number[]> = Object.fromEntries((t.partNames ?? []).map((n) => [n, []]));
   if (resumed !== null) {
-    try {
-      model.loadStateDict(resumed.weights);
-    } catch (e) {
-      throw new CliError(`checkpoint '${resumed.dir}' does not fit its config.json: ${(e as Error).message}`, {
-        hint: 'the weights belong to another model; start a new run with another --out',
-        exitCode: 1,
-      });
-    }
+    restoreModel(resumed, model);
     try {
       if (resumed.optimizer !== null) optimizer.loadStateDict(deserializeOptimizerState(resumed.optimizer));
       const sched = resumed.state.scheduler;

@@ -127,6 +127,64 @@ describe('--resume continues exactly', () => {
   });
 });
 
+// eval recomputes from the checkpoint what the training run reported, so
+// equal numbers show the weights were written and restored whole.
+describe('eval and sample of the new checkpoints (the straight runs above)', () => {
+  const dir = (model: string): string => join(scratch, `${model}-straight`);
+  const evalJson = async (model: string, extra: string[] = []): Promise<Record<string, number>> => {
+    const r = await webgrad(['eval', dir(model), '--json', '--backend', 'cpu', ...extra]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    return JSON.parse(r.stdout) as Record<string, number>;
+  };
+  const state = (model: string): Record<string, number> => json<Record<string, number>>(join(dir(model), 'state.json'));
+
+  it('eval gives back the held-out results of training: mlp accuracy, vae ELBO, ae reconstruction, ddpm loss', async () => {
+    expect((await evalJson('mlp')).testAccuracy).toBe(state('mlp').testAccuracy);
+    expect((await evalJson('vae')).heldOutElbo).toBeCloseTo(state('vae').heldOutElbo!, 5);
+    expect((await evalJson('ae')).heldOutReconstruction).toBeCloseTo(state('ae').heldOutReconstruction!, 5);
+    expect((await evalJson('ddpm')).evalLoss).toBeCloseTo(state('ddpm').evalLoss!, 5);
+  });
+
+  it('eval of seq2seq decodes held-out pairs greedily and by beam search', async () => {
+    const greedy = await evalJson('seq2seq', ['--eval-size', '4']);
+    expect(greedy).toMatchObject({ model: 'seq2seq', step: 8, pairs: 4, decode: 'greedy', exactMatch: state('seq2seq').exactMatch });
+    const beam = await evalJson('seq2seq', ['--decode', 'beam', '--beam-width', '2', '--eval-size', '4']);
+    expect(beam.exactMatch).toBeGreaterThanOrEqual(0);
+    expect(beam.exactMatch).toBeLessThanOrEqual(1);
+    expect(beam.tokenAccuracy).toBeGreaterThanOrEqual(beam.exactMatch!);
+  });
+
+  it('sample writes ddpm samples and the denoising sequence, vae samples and ae reconstructions', async () => {
+    const pictures = join(scratch, 'pictures');
+    const ddpm = await webgrad(['sample', dir('ddpm'), '--samples', '4', '--sample-steps', '3', '--out', pictures, '--backend', 'cpu']);
+    expect(ddpm.status).toBe(0);
+    expect(ddpm.stdout).toContain('4 samples (DDIM, 3 steps)');
+    const vae = await webgrad(['sample', dir('vae'), '--samples', '9', '--out', pictures, '--backend', 'cpu']);
+    expect(vae.status).toBe(0);
+    const ae = await webgrad(['sample', dir('ae'), '--samples', '8', '--seed', '3', '--out', pictures, '--backend', 'cpu']);
+    expect(ae.status).toBe(0);
+    for (const png of ['sampled-samples.png', 'sampled-denoising.png', 'sampled-reconstructions.png']) expect(isPng(join(pictures, png))).toBe(true);
+  });
+
+  it('sample generates text from a gpt checkpoint, the same for the same seed', async () => {
+    const a = await webgrad(['sample', dir('gpt'), '--length', '20', '--seed', '4', '--prompt', 'It was', '--backend', 'cpu']);
+    const b = await webgrad(['sample', dir('gpt'), '--length', '20', '--seed', '4', '--prompt', 'It was', '--backend', 'cpu']);
+    expect(a.status).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toMatch(/^It was[^]{20}\n$/);
+  });
+
+  it('says in one line which checkpoints eval and sample do not take', async () => {
+    const e = await webgrad(['eval', dir('xor')]);
+    expect(e.status).toBe(1);
+    expect(e.stderr).toMatch(/^webgrad: checkpoint '.*xor-straight' holds a xor model, which webgrad eval does not measure \(.*\)\n$/);
+    const s = await webgrad(['sample', dir('rnn-vs-lstm')]);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toMatch(/^webgrad: checkpoint '.*rnn-vs-lstm-straight' holds a rnn-vs-lstm model, which has nothing to sample \(.*\)\n$/);
+  });
+});
+
 describe('new models: bad input is one line and exit ≠ 0', () => {
   const cases: [args: string[], status: number, message: string][] = [
     [['train', 'rnn-vs-lstm', '--task', 'multiply'], 2, "webgrad: invalid --task 'multiply': allowed choices are adding, copy (see 'webgrad train rnn-vs-lstm --help')"],

@@ -3,6 +3,7 @@ import { CharTokenizer, loadTinyShakespeare, type CharTokenizerJSON } from '@web
 import { CharGRU, CharLSTM, type CharLanguageModel } from '@webgrad/layers-recurrent';
 import { CliError } from '../cli-error.js';
 import type { Checkpoint } from '../checkpoint.js';
+import { restoreModel } from '../restore-model.js';
 
 /** The character language-model families. */
 export type CharLmFamily = 'char-lstm' | 'char-gru';
@@ -103,17 +104,6 @@ export function loadCharLm(checkpoint: Checkpoint): { model: CharLanguageModel; 
       hint: 'pass a char-lstm or char-gru checkpoint',
       exitCode: 1,
     });
-  let tokenizer: CharTokenizer;
-  let model: CharLanguageModel;
-  try {
-    tokenizer = CharTokenizer.fromJSON(config.tokenizer);
-    model = buildCharLm(config);
-    model.loadStateDict(checkpoint.weights);
-  } catch (e) {
-    throw new CliError(`checkpoint '${checkpoint.dir}' does not fit its config.json: ${(e as Error).message}`, {
-      hint: 'the weights belong to another model; train again or pass the matching checkpoint',
-      exitCode: 1,
-    });
-  }
-  return { model, config, tokenizer };
+  const model = restoreModel(checkpoint, buildCharLm(config));
+  return { model, config, tokenizer: CharTokenizer.fromJSON(config.tokenizer) };
 }

@@ -66,7 +66,7 @@ export interface AeConfig extends RunConfig {
 /** Options that define the run; a resumed run must not change them. */
 const FIXED_ON_RESUME = ['arch', 'variant', 'codeSize', 'hiddenSize', 'batchSize', 'noise', 'noiseLevel', 'rho', 'sparsityWeight'];
 /** Fraction of the digits held out. */
-const TEST_FRACTION = 0.2;
+export const AE_TEST_FRACTION = 0.2;
 
 /** Parses a fraction in (0, 1). */
 function parseFraction(value: string): number {
@@ -147,7 +147,7 @@ async function trainAe(options: AeOptions, command: Command): Promise<void> {
   await MetricsLog.using(options.metrics, async (metrics) => {
     const info = await setUpBackend(options.backend);
     const out = process.stdout;
-    const { xTrain, xTest } = digitsSplit(cfg.seed, TEST_FRACTION, info.name);
+    const { xTrain, xTest } = digitsSplit(cfg.seed, AE_TEST_FRACTION, info.name);
     manualSeed(cfg.seed);
     const model = buildAutoencoder(cfg);
     const nParams = model.parameters().reduce((n, p) => n + p.size, 0);

@@ -118,7 +118,7 @@ export function addSamplingOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--sampler <name>', 'DDIM (deterministic, --sample-steps steps) or ancestral DDPM (all T steps)').choices(SAMPLERS).default('ddim'))
     .option('--sample-steps <n>', 'DDIM steps', parsePositiveInt, 25)
-    .option('--samples <n>', 'samples to draw (default: 64 digits, or 1000 points)', parsePositiveInt);
+    .option('--samples <n>', 'pictures: how many (default: ddpm 64 digits or 1000 points, vae 64, ae 32)', parsePositiveInt);
 }
 
 /**

@@ -32,14 +32,17 @@ interface MlpOptions extends ResumableTrainOptions {
 }
 
 /** How an MLP run is built: its checkpoint's `config.json`. */
-interface MlpConfig extends RunConfig {
+export interface MlpConfig extends RunConfig {
+  /** Passes over the training images (when --steps was not given). */
   epochs: number;
+  /** Images per batch. */
   batchSize: number;
+  /** Hidden units. */
   hiddenSize: number;
 }
 
 /** Fraction of the digits held out. */
-const TEST_FRACTION = 0.25;
+export const MLP_TEST_FRACTION = 0.25;
 
 /** A one-hidden-layer ReLU classifier of the 8×8 digits: 64 → hidden → 10. */
 export class DigitsMlp extends Module<[Tensor], Tensor> {
@@ -84,7 +87,7 @@ export function mlpCommand(): Command {
 
 async function trainMlp(options: MlpOptions, command: Command): Promise<void> {
   // the split depends only on the seed, so its size is known before the backend starts
-  const perEpoch = (batchSize: number, seed: number): number => numBatches(digitsSplit(seed, TEST_FRACTION, 'cpu').xTrain.shape[0]!, batchSize);
+  const perEpoch = (batchSize: number, seed: number): number => numBatches(digitsSplit(seed, MLP_TEST_FRACTION, 'cpu').xTrain.shape[0]!, batchSize);
   const run = await prepareRun<MlpConfig>('mlp', options, command, ['epochs', 'batchSize', 'hiddenSize'], () => ({
     ...runConfig('mlp', options, stepsOfEpochs(options, command, perEpoch(options.batchSize, options.seed))),
     epochs: options.epochs,
@@ -95,7 +98,7 @@ async function trainMlp(options: MlpOptions, command: Command): Promise<void> {
   await MetricsLog.using(options.metrics, async (metrics) => {
     const info = await setUpBackend(options.backend);
     const out = process.stdout;
-    const { xTrain, yTrain, xTest, yTest } = digitsSplit(cfg.seed, TEST_FRACTION, info.name);
+    const { xTrain, yTrain, xTest, yTest } = digitsSplit(cfg.seed, MLP_TEST_FRACTION, info.name);
     manualSeed(cfg.seed);
     const net = new DigitsMlp(cfg.hiddenSize);
     const batches = numBatches(xTrain.shape[0]!, cfg.batchSize);

@@ -47,7 +47,7 @@ export interface VaeConfig extends RunConfig {
 }
 
 /** Fraction of the digits held out. */
-const TEST_FRACTION = 0.2;
+export const VAE_TEST_FRACTION = 0.2;
 
 /** The digits binarised at 0.5: [N, 64] of 0s and 1s. */
 export function binarised(x: Tensor): Tensor {
@@ -84,7 +84,7 @@ export function vaeCommand(): Command {
 }
 
 async function trainVae(options: VaeOptions, command: Command): Promise<void> {
-  const perEpoch = numBatches(digitsSplit(options.seed, TEST_FRACTION, 'cpu').xTrain.shape[0]!, options.batchSize);
+  const perEpoch = numBatches(digitsSplit(options.seed, VAE_TEST_FRACTION, 'cpu').xTrain.shape[0]!, options.batchSize);
   const run = await prepareRun<VaeConfig>('vae', options, command, ['epochs', 'batchSize', 'hiddenSize', 'latentSize', 'beta'], () => ({
     ...runConfig('vae', options, stepsOfEpochs(options, command, perEpoch)),
     epochs: options.epochs,
@@ -97,7 +97,7 @@ async function trainVae(options: VaeOptions, command: Command): Promise<void> {
   await MetricsLog.using(options.metrics, async (metrics) => {
     const info = await setUpBackend(options.backend);
     const out = process.stdout;
-    const split = digitsSplit(cfg.seed, TEST_FRACTION, info.name);
+    const split = digitsSplit(cfg.seed, VAE_TEST_FRACTION, info.name);
     const xTrain = binarised(split.xTrain);
     const xTest = binarised(split.xTest);
     manualSeed(cfg.seed);
