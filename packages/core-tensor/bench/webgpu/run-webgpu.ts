@@ -64,6 +64,16 @@ async function main(): Promise<void> {
         const t = await measureAsync(() => step!.run(), budget);
         results[i]!.timings[col.id] = t;
         console.log(`  ${col.id.padEnd(16)} ${c.key.padEnd(12)} ${t.medianMs.toFixed(1)} ms ${(c.flops / t.medianMs / 1e6).toFixed(1)} GFLOP/s (median of ${t.runs})`);
+        if (col.id === 'webgrad-webgpu') {
+          // dispatches per step: what fused kernels (cells, layer norm, optimizer updates) cut, independent of the machine's load
+          const count = (): number => findBackend('webgpu').info().details.dispatches as number;
+          const before = count();
+          await step.run();
+          const perStep = count() - before;
+          const record = (engines['webgrad-webgpu'] ??= {});
+          record.dispatchesPerStep = { ...(record.dispatchesPerStep as Record<string, number> | undefined), [c.key]: perStep };
+          console.log(`  ${''.padEnd(16)} ${c.key.padEnd(12)} ${perStep} dispatches per run`);
+        }
       } catch (e) {
         results[i]!.failures[col.id] = (e as Error).message.split('\n')[0]!;
         console.log(`  ${col.id.padEnd(16)} ${c.key.padEnd(12)} failed: ${(e as Error).message}`);

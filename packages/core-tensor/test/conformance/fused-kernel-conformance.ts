@@ -78,3 +78,28 @@ export async function expectGpuMatchesCpu(
   for (const t of [...cpuIn, ...gpuIn, ...want, ...got]) t.dispose();
   return largest;
 }
+
+/**
+ * Asserts that each webgpu tensor in `got` equals the cpu tensor at the same
+ * place in `want` within `tol` (outputs and gradients of a layer or training
+ * run on both backends).
+ */
+export async function expectTensorsClose(
+  got: readonly Tensor[],
+  want: readonly Tensor[],
+  tol: Tolerance,
+): Promise<void> {
+  expect(got.length).toBe(want.length);
+  for (let k = 0; k < want.length; k++) {
+    expect(got[k]!.backend.name, `tensor ${k}`).toBe('webgpu');
+    const g = await got[k]!.data();
+    const w = want[k]!.dataSync();
+    expect(g.length, `tensor ${k}: size`).toBe(w.length);
+    for (let i = 0; i < w.length; i++) {
+      expect(
+        Math.abs(g[i]! - w[i]!),
+        `tensor ${k} element ${i}: ${g[i]} on webgpu, ${w[i]} on the cpu`,
+      ).toBeLessThanOrEqual(tol.atol + tol.rtol * Math.abs(w[i]!));
+    }
+  }
+}
