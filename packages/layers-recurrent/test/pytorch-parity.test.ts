@@ -11,7 +11,7 @@ interface Arr {
 interface Case {
   name: string;
   kind: 'RNN' | 'LSTM' | 'GRU';
-  options: { inputSize: number; hiddenSize: number; numLayers?: number; bias: boolean; batchFirst?: boolean; bidirectional?: boolean; projSize?: number; nonlinearity: 'tanh' | 'relu' };
+  options: { inputSize: number; hiddenSize: number; numLayers?: number; bias: boolean; batchFirst?: boolean; bidirectional?: boolean; projSize?: number; nonlinearity: 'tanh' | 'relu'; dropout?: number };
   state: Record<string, Arr>;
   input: Arr;
   output?: Arr;
@@ -63,6 +63,7 @@ function loadState(m: RNNBase | RNNCellBase, c: Case, dtype: DT): void {
 
 function checkLayer(c: Case, dtype: DT, tol: number): void {
   const m = makeLayer(c, dtype);
+  m.eval(); // as PyTorch's reference ran: no dropout between layers
   expect(Object.keys(m.stateDict())).toEqual(Object.keys(c.state));
   loadState(m, c, dtype);
   const x = toT(c.input, dtype, true);
