@@ -12,6 +12,8 @@ export interface DemoState {
   losses: number[];
   /** Every series' loss of every step since the last reset. */
   series: number[][];
+  /** Live tensors in the worker after each step since the last reset (a leak shows as growth). */
+  liveTensors: number[];
   /** Whether the worker is training. */
   running: boolean;
   /** Views (pictures) drawn since the page loaded. */
@@ -100,6 +102,7 @@ export function mountWorkerPage<V, R extends RequestMap = RequestMap>(
     steps: 0,
     losses: [],
     series: labels.map(() => []),
+    liveTensors: [],
     running: false,
     views: 0,
     frames: 0,
@@ -135,6 +138,7 @@ export function mountWorkerPage<V, R extends RequestMap = RequestMap>(
         state.steps = step;
         losses.forEach((loss, i) => state.series[i]!.push(loss));
         state.losses.push(losses[0]!);
+        state.liveTensors.push(message.liveTensors);
         chart.push(step, losses);
         status.textContent = state.running
           ? `step ${step}, loss ${losses.map((l) => l.toPrecision(4)).join(' / ')}`
@@ -181,6 +185,7 @@ export function mountWorkerPage<V, R extends RequestMap = RequestMap>(
     state.steps = 0;
     state.losses = [];
     state.series = labels.map(() => []);
+    state.liveTensors = [];
     chart.clear();
     send({ type: 'reset' });
     status.textContent = 'step 0';

@@ -102,10 +102,18 @@ describe('demo site in headless Chromium', () => {
       timeout: 40_000,
     });
     await page.click('#pause');
-    const { losses, series, running } = await page.evaluate(() => ({ ...window.webgradDemo! }));
+    const { losses, series, running, liveTensors } = await page.evaluate(() => ({
+      ...window.webgradDemo!,
+    }));
     expect(running).toBe(false);
     // the status line kept answering while it trained
     expect(await page.locator('#status').textContent()).toMatch(/^paused at step \d+/);
+    // no tensor leaks from step to step: after the first steps (optimizer state, caches) the
+    // worker's live tensors stay put rather than growing with every step
+    console.log(
+      `${path} live tensors after steps 3 and ${liveTensors.length}: ${liveTensors[2]} and ${liveTensors.at(-1)}`,
+    );
+    expect(liveTensors.at(-1)!).toBeLessThanOrEqual(liveTensors[2]! + 5);
     console.log(
       `${path} loss over ${losses.length} steps: ${losses[0]!.toFixed(4)} -> ${losses.at(-1)!.toFixed(4)}`,
     );
@@ -240,6 +248,7 @@ describe('demo site in headless Chromium', () => {
     const text = (await page.locator('#generated').textContent()) ?? '';
     expect(text.startsWith('KING:')).toBe(true);
     expect(text.length).toBe('KING:'.length + 60);
+    await page.screenshot({ path: join(artifacts, 'gpt-generated.png') });
     // a character the tokenizer never saw: a message on the page, not an exception
     await page.fill('#prompt', 'naïve €');
     await page.click('#generate');

@@ -5,6 +5,7 @@ import {
   lmBatches,
   manualSeed,
   reshape,
+  tidy,
   type LmBatch,
 } from 'webgrad';
 import { lmTrainStep, shakespeareTokens } from '../worker/char-corpus.js';
@@ -44,12 +45,15 @@ export async function createTrainer(): Promise<Trainer<CharLstmView, Record<stri
       }),
     async view() {
       model.eval();
-      const ids = model.generate({
-        prompt: tokenizer.encode(PROMPT),
-        length: 120,
-        temperature: 0.8,
-        seed: 1,
-      });
+      // the ids are numbers: every tensor of the generation is freed
+      const ids = tidy(() =>
+        model.generate({
+          prompt: tokenizer.encode(PROMPT),
+          length: 120,
+          temperature: 0.8,
+          seed: 1,
+        }),
+      );
       model.train();
       return { sample: PROMPT + tokenizer.decode(ids) };
     },

@@ -27,7 +27,7 @@ export type ToWorker =
 /** Messages from a training worker to its page; `V` is the page's picture data. */
 export type FromWorker<V> =
   | { type: 'ready'; backend: BackendReport; view: V }
-  | { type: 'step'; step: number; losses: number[] }
+  | { type: 'step'; step: number; losses: number[]; liveTensors: number }
   | { type: 'view'; step: number; view: V }
   | { type: 'paused'; step: number }
   | { type: 'reset'; view: V }

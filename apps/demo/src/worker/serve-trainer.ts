@@ -1,4 +1,4 @@
-import { init, tidy, type Tensor } from 'webgrad';
+import { init, memory, tidy, type Tensor } from 'webgrad';
 import type { FromWorker, RequestMap, ToWorker } from './protocol.js';
 
 /** What a page's worker module supplies; `serveTrainer` runs the loop and the messages. */
@@ -76,7 +76,7 @@ export function serveTrainer<V, R extends RequestMap>(
         const losses = await t.step();
         if (mine !== generation) return; // reset while it ran: the step no longer counts
         steps++;
-        post({ type: 'step', step: steps, losses });
+        post({ type: 'step', step: steps, losses, liveTensors: memory().numTensors });
         if (steps % t.viewEvery === 0) post({ type: 'view', step: steps, view: await t.view() });
       });
       // a macrotask: lets 'pause' and requests arrive between steps
