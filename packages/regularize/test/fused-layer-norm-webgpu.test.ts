@@ -22,13 +22,18 @@ const TOL: Tolerance = { atol: 1e-5, rtol: 1e-5 };
 
 const gpu = await acquireWebgpu();
 
-/** [rows…, N]: one element, odd sizes that are no multiple of the 128-thread workgroup, rank > 2 leading axes, rows longer than the workgroup, no rows. */
+/**
+ * [rows…, N]: one element, odd sizes that are no multiple of the 128-thread workgroup, rank > 2
+ * leading axes, rows longer than the workgroup, more rows (one workgroup each) than the 65,535
+ * workgroups of one grid dimension, no rows.
+ */
 const SHAPES: readonly (readonly number[])[] = [
   [1, 1],
   [37, 50],
   [2, 3, 5, 33],
   [3, 5000],
   [70, 130],
+  [70_001, 3],
   [0, 16],
 ];
 
