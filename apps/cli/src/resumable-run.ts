@@ -17,7 +17,7 @@ import { parsePositiveInt } from './option-parsers.js';
 import { restoreModel, type TrainedModel } from './restore-model.js';
 import type { CommonTrainOptions } from './train-options.js';
 import { runTrainLoop } from './train-loop.js';
-import { TrainingProgress } from './training-progress.js';
+import { TrainingProgress, formatLoss } from './training-progress.js';
 
 /** The options of a `train` command whose runs are checkpointed and resumable. */
 export interface ResumableTrainOptions extends CommonTrainOptions, OptimizerChoice {
@@ -72,10 +72,10 @@ export function stepsOfEpochs(options: { steps: number; epochs: number }, comman
 }
 
 /** The common part of a fresh run's config, from the command's options. */
-export function runConfig(family: string, options: ResumableTrainOptions, steps = options.steps): RunConfig {
+function runConfig(family: string, options: ResumableTrainOptions): RunConfig {
   return {
     model: family,
-    steps,
+    steps: options.steps,
     lr: options.lr,
     seed: options.seed,
     optimizer: options.optimizer,
@@ -97,23 +97,31 @@ export interface PreparedRun<C extends RunConfig> {
 /**
  * Reads and checks everything before anything is written: with `--resume`,
  * the checkpoint (of this `family`), refusing any option in `fixed` given
- * with a value other than the checkpoint's; else the config `fresh()` builds
- * from the options. `--steps` is the run's total either way.
+ * with a value other than the checkpoint's; else a fresh config: the common
+ * settings, the options named in `fixed` (absent ones as null) and what
+ * `derived()` adds (e.g. a tokenizer). `--steps` is the run's total either way.
  */
 export async function prepareRun<C extends RunConfig>(
   family: string,
   options: ResumableTrainOptions,
   command: Command,
   fixed: readonly string[],
-  fresh: () => C | Promise<C>,
+  derived: () => Partial<C> | Promise<Partial<C>> = () => ({}),
 ): Promise<PreparedRun<C>> {
   const given = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
-  if (options.resume === undefined) return { config: await fresh(), resumed: null, outDir: options.out };
+  const value = (name: string): Json => {
+    const raw = (options as unknown as Record<string, Json | undefined>)[name];
+    return raw === false || raw === undefined ? null : raw;
+  };
+  if (options.resume === undefined) {
+    const settings = Object.fromEntries(fixed.map((name) => [name, value(name)]));
+    const config = { ...runConfig(family, options), ...settings, ...(await derived()) } as C;
+    return { config, resumed: null, outDir: options.out };
+  }
   const resumed = await readCheckpoint(options.resume, family);
   const stored = resumed.config as Record<string, Json>;
   for (const name of [...RUN_FIXED_OPTIONS, ...fixed]) {
-    const raw = (options as unknown as Record<string, unknown>)[name];
-    const mine = raw === false || raw === undefined ? null : raw;
+    const mine = value(name);
     const theirs = stored[name] ?? null;
     if (given(name) && JSON.stringify(mine) !== JSON.stringify(theirs))
       throw new CliError(`--${kebab(name)} ${String(mine)} differs from the checkpoint's ${String(theirs)}`, {
@@ -168,6 +176,8 @@ export interface ResumableResult {
   seconds: number;
   /** The optimizer. */
   optimizer: Optimizer<OptimizerOptions>;
+  /** `trained N steps in Ts; loss first -> last`. */
+  summary: () => string;
   /** Rewrites the final checkpoint with `results` (e.g. test accuracy) added to its `state.json`. */
   saveResults: (results: Record<string, Json>) => Promise<void>;
 }
@@ -268,6 +278,7 @@ export async function trainResumable<C extends RunConfig>(t: ResumableTraining<C
     parts,
     seconds,
     optimizer,
+    summary: () => `trained ${config.steps} steps in ${seconds.toFixed(1)}s; loss ${formatLoss(losses[0]!)} -> ${formatLoss(losses[losses.length - 1]!)}`,
     saveResults: (results) => writeCheckpoint(outDir, { ...final, state: { ...final.state, ...results } }),
   };
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { CharTokenizer, loadTinyShakespeare, type CharTokenizerJSON } from '@webgrad/data';
+import { CharTokenizer, lmBatches, loadTinyShakespeare, type CharTokenizerJSON, type LmBatch } from '@webgrad/data';
 import { CharGRU, CharLSTM, type CharLanguageModel } from '@webgrad/layers-recurrent';
 import { CliError } from '../cli-error.js';
 import type { Checkpoint } from '../checkpoint.js';
@@ -106,4 +106,17 @@ export function loadCharLm(checkpoint: Checkpoint): { model: CharLanguageModel; 
     });
   const model = restoreModel(checkpoint, buildCharLm(config));
   return { model, config, tokenizer: CharTokenizer.fromJSON(config.tokenizer) };
+}
+
+/**
+ * The training batches of a character model from step `firstStep` on:
+ * random windows of `seqLen + 1` characters (nanoGPT's sampler), the batch
+ * of step s depending only on the seed and s, so a resumed run continues
+ * with exactly the batches an uninterrupted one would have seen.
+ */
+export function windowBatches(
+  tokens: readonly number[],
+  options: { seqLen: number; batchSize: number; seed: number; firstStep: number; backend: string },
+): Iterator<LmBatch> {
+  return lmBatches(tokens, { seqLen: options.seqLen, batchSize: options.batchSize, seed: options.seed, startStep: options.firstStep, backend: options.backend });
 }

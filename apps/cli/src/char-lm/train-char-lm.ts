@@ -2,19 +2,20 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { manualSeed, select, tensor, tidy } from '@webgrad/core-tensor';
-import { CharTokenizer, lmBatches, type LmBatch } from '@webgrad/data';
+import { CharTokenizer, type LmBatch } from '@webgrad/data';
 import { hiddenGradientNorms, type CharLanguageModel } from '@webgrad/layers-recurrent';
 import { crossEntropy } from '@webgrad/nn';
 import { describeBackend, setUpBackend } from '../backend-setup.js';
+import { type Json } from '../checkpoint.js';
 import { CliError } from '../cli-error.js';
 import { lineChartPng, lossCurvePng, SERIES_COLORS } from '../loss-curve.js';
 import { MetricsLog } from '../metrics-log.js';
 import { addOptimizerOptions } from '../optimizer-choice.js';
 import { parsePositiveInt, parsePositiveNumber } from '../option-parsers.js';
-import { addRunOptions, prepareRun, runConfig, trainResumable, type ResumableTrainOptions, type RunConfig } from '../resumable-run.js';
+import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../resumable-run.js';
 import { addCommonTrainOptions } from '../train-options.js';
 import { formatLoss } from '../training-progress.js';
-import { buildCharLm, readTrainingText, splitText, type CharLmConfig, type CharLmFamily } from './char-lm-setup.js';
+import { buildCharLm, readTrainingText, splitText, windowBatches, type CharLmConfig, type CharLmFamily } from './char-lm-setup.js';
 
 /** Options of `webgrad train char-lstm|char-gru`. */
 interface CharLmOptions extends ResumableTrainOptions {
@@ -84,19 +85,7 @@ async function trainCharLm(family: CharLmFamily, options: CharLmOptions, command
   let text: string | null = null;
   const run = await prepareRun<RunConfig>(family, options, command, FIXED_ON_RESUME, async () => {
     text = await readTrainingText(options.data ?? null);
-    const fresh: CharLmConfig = {
-      ...(runConfig(family, options) as RunConfig & { model: CharLmFamily }),
-      data: options.data ?? null,
-      tokenizer: CharTokenizer.fromText(text).toJSON(),
-      valFraction: options.valFraction,
-      hiddenSize: options.hiddenSize,
-      layers: options.layers,
-      embedDim: options.embedDim ?? 64,
-      dropout: options.dropout,
-      batchSize: options.batchSize,
-      seqLen: options.seqLen,
-    };
-    return fresh as unknown as RunConfig;
+    return { tokenizer: CharTokenizer.fromText(text).toJSON() as unknown as Json, embedDim: options.embedDim ?? 64 };
   });
   const cfg = run.config as unknown as CharLmConfig;
   text ??= await readTrainingText(cfg.data);
@@ -123,13 +112,7 @@ async function trainCharLm(family: CharLmFamily, options: CharLmOptions, command
       `steps ${cfg.steps}, batch ${cfg.batchSize}×${cfg.seqLen}, ${cfg.optimizer} lr ${cfg.lr} (${cfg.schedule}), clip ${cfg.clip ?? 'off'}, seed ${cfg.seed}\n`,
     );
     // nanoGPT's sampler: the batch of step s depends only on the seed and s
-    const batches: Iterator<LmBatch> = lmBatches(data.train, {
-      seqLen: cfg.seqLen,
-      batchSize: cfg.batchSize,
-      seed: cfg.seed,
-      startStep: run.resumed?.state.step ?? 0,
-      backend: info.name,
-    });
+    const batches = windowBatches(data.train, { seqLen: cfg.seqLen, batchSize: cfg.batchSize, seed: cfg.seed, firstStep: run.resumed?.state.step ?? 0, backend: info.name });
     const result = await trainResumable({
       run,
       options,

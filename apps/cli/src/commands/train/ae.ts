@@ -19,7 +19,7 @@ import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt, parsePositiveNumber } from '../../option-parsers.js';
-import { addRunOptions, prepareRun, runConfig, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
+import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
 import { epochBatch } from '../../step-data.js';
 import { addCommonTrainOptions } from '../../train-options.js';
 import { formatLoss } from '../../training-progress.js';
@@ -28,21 +28,8 @@ const ARCHS = ['mlp', 'conv'] as const;
 const VARIANTS = ['plain', 'denoising', 'sparse'] as const;
 const NOISES: readonly CorruptionKind[] = ['masking', 'gaussian', 'saltAndPepper'];
 
-/** Options of `webgrad train ae`. */
-interface AeOptions extends ResumableTrainOptions {
-  arch: (typeof ARCHS)[number];
-  variant: (typeof VARIANTS)[number];
-  codeSize: number;
-  hiddenSize: number;
-  batchSize: number;
-  noise: CorruptionKind;
-  noiseLevel: number;
-  rho: number;
-  sparsityWeight: number;
-}
-
-/** How an autoencoder run is built: its checkpoint's `config.json`. */
-export interface AeConfig extends RunConfig {
+/** What defines an autoencoder run (options of the command, fields of its `config.json`). */
+interface AeSettings {
   /** MLP or convolutional encoder and decoder. */
   arch: (typeof ARCHS)[number];
   /** Plain, denoising or sparse. */
@@ -62,6 +49,12 @@ export interface AeConfig extends RunConfig {
   /** Sparse: the weight β of the penalty. */
   sparsityWeight: number;
 }
+
+/** Options of `webgrad train ae`. */
+interface AeOptions extends ResumableTrainOptions, AeSettings {}
+
+/** How an autoencoder run is built: its checkpoint's `config.json`. */
+export interface AeConfig extends RunConfig, AeSettings {}
 
 /** Options that define the run; a resumed run must not change them. */
 const FIXED_ON_RESUME = ['arch', 'variant', 'codeSize', 'hiddenSize', 'batchSize', 'noise', 'noiseLevel', 'rho', 'sparsityWeight'];
@@ -131,18 +124,7 @@ async function trainAe(options: AeOptions, command: Command): Promise<void> {
     throw new CliError('--variant sparse needs --arch mlp (its code units are sigmoids of an MLP layer)', { hint: 'drop --arch conv' });
   if (options.noise !== 'gaussian' && options.noiseLevel >= 1)
     throw new CliError(`--noise-level ${options.noiseLevel} is not a fraction of pixels`, { hint: `pass --noise-level below 1 for --noise ${options.noise}` });
-  const run = await prepareRun<AeConfig>('ae', options, command, FIXED_ON_RESUME, () => ({
-    ...runConfig('ae', options),
-    arch: options.arch,
-    variant: options.variant,
-    codeSize: options.codeSize,
-    hiddenSize: options.hiddenSize,
-    batchSize: options.batchSize,
-    noise: options.noise,
-    noiseLevel: options.noiseLevel,
-    rho: options.rho,
-    sparsityWeight: options.sparsityWeight,
-  }));
+  const run = await prepareRun<AeConfig>('ae', options, command, FIXED_ON_RESUME);
   const cfg = run.config;
   await MetricsLog.using(options.metrics, async (metrics) => {
     const info = await setUpBackend(options.backend);
@@ -180,9 +162,7 @@ async function trainAe(options: AeOptions, command: Command): Promise<void> {
       await writeFile(join(run.outDir, 'denoised.png'), await reconstructionsPng(model, corrupted));
       pictures.push('denoised.png');
     }
-    out.write(
-      `\ntrained ${cfg.steps} steps in ${result.seconds.toFixed(1)}s; loss ${formatLoss(result.losses[0]!)} -> ${formatLoss(result.losses[result.losses.length - 1]!)}\n`,
-    );
+    out.write(`\n${result.summary()}\n`);
     out.write(`held-out reconstruction error ½‖x − x̂‖²: ${formatLoss(heldOut)} per image\n`);
     if (model instanceof SparseAutoencoder) {
       const activation = noGrad(() => tidy(() => model.meanActivation(test).mean().item()));

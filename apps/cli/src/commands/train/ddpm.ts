@@ -22,7 +22,7 @@ import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt } from '../../option-parsers.js';
-import { addRunOptions, prepareRun, runConfig, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
+import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
 import { epochBatch, stepSeed } from '../../step-data.js';
 import { addCommonTrainOptions } from '../../train-options.js';
 import { formatLoss } from '../../training-progress.js';
@@ -33,21 +33,8 @@ export const SAMPLERS = ['ddim', 'ddpm'] as const;
 /** How samples are drawn. */
 export type Sampler = (typeof SAMPLERS)[number];
 
-/** Options of `webgrad train ddpm`. */
-interface DdpmOptions extends ResumableTrainOptions {
-  data: (typeof DATASETS)[number];
-  timesteps: number;
-  prediction: Prediction;
-  hiddenSize: number;
-  blocks: number;
-  batchSize: number;
-  sampler: Sampler;
-  sampleSteps: number;
-  samples?: number;
-}
-
-/** How a diffusion run is built: its checkpoint's `config.json`. */
-export interface DdpmConfig extends RunConfig {
+/** What defines a diffusion run (options of the command, fields of its `config.json`). */
+interface DdpmSettings {
   /** Two moons (2-D points) or the 8×8 digits (64 pixels scaled to [−1, 1]). */
   data: (typeof DATASETS)[number];
   /** Diffusion steps T of the cosine schedule. */
@@ -61,6 +48,16 @@ export interface DdpmConfig extends RunConfig {
   /** Examples per batch. */
   batchSize: number;
 }
+
+/** Options of `webgrad train ddpm`. */
+interface DdpmOptions extends ResumableTrainOptions, DdpmSettings {
+  sampler: Sampler;
+  sampleSteps: number;
+  samples?: number;
+}
+
+/** How a diffusion run is built: its checkpoint's `config.json`. */
+export interface DdpmConfig extends RunConfig, DdpmSettings {}
 
 /** Options that define the run; a resumed run must not change them. */
 const FIXED_ON_RESUME = ['data', 'timesteps', 'prediction', 'hiddenSize', 'blocks', 'batchSize'];
@@ -157,15 +154,7 @@ export function ddpmCommand(): Command {
 }
 
 async function trainDdpm(options: DdpmOptions, command: Command): Promise<void> {
-  const run = await prepareRun<DdpmConfig>('ddpm', options, command, FIXED_ON_RESUME, () => ({
-    ...runConfig('ddpm', options),
-    data: options.data,
-    timesteps: options.timesteps,
-    prediction: options.prediction,
-    hiddenSize: options.hiddenSize,
-    blocks: options.blocks,
-    batchSize: options.batchSize,
-  }));
+  const run = await prepareRun<DdpmConfig>('ddpm', options, command, FIXED_ON_RESUME);
   const cfg = run.config;
   const sampleSteps = ddimSteps(options, command, cfg.timesteps);
   await MetricsLog.using(options.metrics, async (metrics) => {
@@ -197,9 +186,7 @@ async function trainDdpm(options: DdpmOptions, command: Command): Promise<void> 
     const n = options.samples ?? (cfg.data === 'moons' ? 1000 : 64);
     const pictures = await writeDdpmPictures(ddpm, cfg, data, run.outDir, { sampler: options.sampler, steps: sampleSteps, n, seed: cfg.seed + 2 });
     await writeFile(join(run.outDir, 'loss.png'), lossCurvePng(result.losses));
-    out.write(
-      `\ntrained ${cfg.steps} steps in ${result.seconds.toFixed(1)}s; loss ${formatLoss(result.losses[0]!)} -> ${formatLoss(result.losses[result.losses.length - 1]!)}\n`,
-    );
+    out.write(`\n${result.summary()}\n`);
     out.write(`denoising loss (averaged over t and ε): ${formatLoss(heldOut)}\n`);
     await result.saveResults({ evalLoss: heldOut });
     out.write(`${n} samples with ${options.sampler === 'ddim' ? `DDIM, ${sampleSteps} steps` : `ancestral DDPM, ${cfg.timesteps} steps`}\n`);

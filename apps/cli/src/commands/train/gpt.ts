@@ -6,13 +6,13 @@ import { noGrad } from '@webgrad/autograd';
 import { CharTokenizer, lmBatches, type CharTokenizerJSON, type LmBatch } from '@webgrad/data';
 import { GPT } from '@webgrad/transformer';
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
-import { readTrainingText, splitText } from '../../char-lm/char-lm-setup.js';
+import { readTrainingText, splitText, windowBatches } from '../../char-lm/char-lm-setup.js';
 import { type Json } from '../../checkpoint.js';
 import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt, parsePositiveNumber } from '../../option-parsers.js';
-import { addRunOptions, prepareRun, runConfig, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
+import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
 import { addCommonTrainOptions } from '../../train-options.js';
 import { formatLoss } from '../../training-progress.js';
 
@@ -86,17 +86,7 @@ async function trainGpt(options: GptOptions, command: Command): Promise<void> {
   const run = await prepareRun<GptConfig>('gpt', options, command, FIXED_ON_RESUME, async () => {
     text = await readTrainingText(options.data ?? null);
     const tokenizer = CharTokenizer.fromText(text);
-    return {
-      ...runConfig('gpt', options),
-      data: options.data ?? null,
-      tokenizer: tokenizer.toJSON() as unknown as Json,
-      vocabSize: tokenizer.vocabSize,
-      blockSize: options.blockSize,
-      layers: options.layers,
-      heads: options.heads,
-      embd: options.embd,
-      batchSize: options.batchSize,
-    };
+    return { tokenizer: tokenizer.toJSON() as unknown as Json, vocabSize: tokenizer.vocabSize };
   });
   const cfg = run.config;
   text ??= await readTrainingText(cfg.data);
@@ -116,13 +106,7 @@ async function trainGpt(options: GptOptions, command: Command): Promise<void> {
       `data: ${cfg.data ?? 'tiny Shakespeare (shipped)'}; steps ${cfg.steps}, batch ${cfg.batchSize}, ${cfg.optimizer} lr ${cfg.lr} (${cfg.schedule}), clip ${cfg.clip ?? 'off'}, seed ${cfg.seed}\n`,
     );
     // random windows: the batch of step s depends only on the seed and s
-    const batches: Iterator<LmBatch> = lmBatches(data.train, {
-      seqLen: cfg.blockSize,
-      batchSize: cfg.batchSize,
-      seed: cfg.seed,
-      startStep: run.resumed?.state.step ?? 0,
-      backend: info.name,
-    });
+    const batches = windowBatches(data.train, { seqLen: cfg.blockSize, batchSize: cfg.batchSize, seed: cfg.seed, firstStep: run.resumed?.state.step ?? 0, backend: info.name });
     const result = await trainResumable({
       run,
       options,
@@ -148,8 +132,7 @@ async function trainGpt(options: GptOptions, command: Command): Promise<void> {
     }
     await result.saveResults({ validationLoss: validation });
     await writeFile(join(run.outDir, 'loss.png'), lossCurvePng(result.losses));
-    const losses = result.losses;
-    out.write(`\ntrained ${cfg.steps} steps in ${result.seconds.toFixed(1)}s; loss ${formatLoss(losses[0]!)} -> ${formatLoss(losses[losses.length - 1]!)}\n`);
+    out.write(`\n${result.summary()}\n`);
     out.write(`validation: loss ${formatLoss(validation)}, perplexity ${Math.exp(validation).toFixed(3)}\n`);
     out.write(`saved: ${run.outDir} (weights, config, optimizer state, loss.png)\n`);
     const [ids] = await gpt.generate([[data.validation[0]!]], {

@@ -14,7 +14,6 @@ import { parsePositiveInt } from '../../option-parsers.js';
 import {
   addRunOptions,
   prepareRun,
-  runConfig,
   stepsOfEpochs,
   trainResumable,
   type ResumableTrainOptions,
@@ -22,17 +21,9 @@ import {
 } from '../../resumable-run.js';
 import { epochBatch } from '../../step-data.js';
 import { addCommonTrainOptions } from '../../train-options.js';
-import { formatLoss } from '../../training-progress.js';
 
-/** Options of `webgrad train mlp`. */
-interface MlpOptions extends ResumableTrainOptions {
-  epochs: number;
-  batchSize: number;
-  hiddenSize: number;
-}
-
-/** How an MLP run is built: its checkpoint's `config.json`. */
-export interface MlpConfig extends RunConfig {
+/** What defines an MLP run (options of the command, fields of its `config.json`). */
+interface MlpSettings {
   /** Passes over the training images (when --steps was not given). */
   epochs: number;
   /** Images per batch. */
@@ -40,6 +31,12 @@ export interface MlpConfig extends RunConfig {
   /** Hidden units. */
   hiddenSize: number;
 }
+
+/** Options of `webgrad train mlp`. */
+interface MlpOptions extends ResumableTrainOptions, MlpSettings {}
+
+/** How an MLP run is built: its checkpoint's `config.json`. */
+export interface MlpConfig extends RunConfig, MlpSettings {}
 
 /** Fraction of the digits held out. */
 export const MLP_TEST_FRACTION = 0.25;
@@ -89,10 +86,7 @@ async function trainMlp(options: MlpOptions, command: Command): Promise<void> {
   // the split depends only on the seed, so its size is known before the backend starts
   const perEpoch = (batchSize: number, seed: number): number => numBatches(digitsSplit(seed, MLP_TEST_FRACTION, 'cpu').xTrain.shape[0]!, batchSize);
   const run = await prepareRun<MlpConfig>('mlp', options, command, ['epochs', 'batchSize', 'hiddenSize'], () => ({
-    ...runConfig('mlp', options, stepsOfEpochs(options, command, perEpoch(options.batchSize, options.seed))),
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    hiddenSize: options.hiddenSize,
+    steps: stepsOfEpochs(options, command, perEpoch(options.batchSize, options.seed)),
   }));
   const cfg = run.config;
   await MetricsLog.using(options.metrics, async (metrics) => {
@@ -128,10 +122,7 @@ async function trainMlp(options: MlpOptions, command: Command): Promise<void> {
     const testAcc = await accuracy(xTest, yTest);
     await result.saveResults({ trainAccuracy: trainAcc, testAccuracy: testAcc });
     await writeFile(join(run.outDir, 'loss.png'), lossCurvePng(result.losses));
-    const losses = result.losses;
-    out.write(
-      `\ntrained ${cfg.steps} steps in ${result.seconds.toFixed(1)}s; loss ${formatLoss(losses[0]!)} -> ${formatLoss(losses[losses.length - 1]!)}\n`,
-    );
+    out.write(`\n${result.summary()}\n`);
     out.write(`accuracy: train ${(100 * trainAcc).toFixed(2)}%, test ${(100 * testAcc).toFixed(2)}%\n`);
     out.write(`saved: ${run.outDir} (weights, config, optimizer state, loss.png)\n`);
   });

@@ -12,7 +12,7 @@ import { lineChartPng, lossCurvesPng, SERIES_COLORS } from '../../loss-curve.js'
 import { MetricsLog } from '../../metrics-log.js';
 import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt } from '../../option-parsers.js';
-import { addRunOptions, prepareRun, runConfig, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
+import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
 import { stepSeed } from '../../step-data.js';
 import { addCommonTrainOptions } from '../../train-options.js';
 import { formatLoss } from '../../training-progress.js';
@@ -24,27 +24,29 @@ type Cell = (typeof CELLS)[number];
 const TASKS = ['adding', 'copy'] as const;
 type Task = (typeof TASKS)[number];
 
-/** Options of `webgrad train rnn-vs-lstm`. */
-interface RnnVsLstmOptions extends ResumableTrainOptions {
+/** What defines a comparison run (options of the command, fields of its `config.json`). */
+interface RnnVsLstmSettings {
+  /** The memory task. */
   task: Task;
+  /** The contenders, in order. */
   cells: Cell[];
+  /** Adding problem: sequence length. */
   seqLen: number;
+  /** Copy task: symbols to remember. */
   copyLength: number;
+  /** Copy task: steps between the symbols and the recall. */
   delay: number;
+  /** Hidden units of every contender. */
   hiddenSize: number;
+  /** Sequences per batch. */
   batchSize: number;
 }
 
+/** Options of `webgrad train rnn-vs-lstm`. */
+interface RnnVsLstmOptions extends ResumableTrainOptions, RnnVsLstmSettings {}
+
 /** How a run is built: its checkpoint's `config.json`. */
-interface RnnVsLstmConfig extends RunConfig {
-  task: Task;
-  cells: Cell[];
-  seqLen: number;
-  copyLength: number;
-  delay: number;
-  hiddenSize: number;
-  batchSize: number;
-}
+interface RnnVsLstmConfig extends RunConfig, RnnVsLstmSettings {}
 
 /** Options that define the run; a resumed run must not change them. */
 const FIXED_ON_RESUME = ['task', 'cells', 'seqLen', 'copyLength', 'delay', 'hiddenSize', 'batchSize'];
@@ -158,16 +160,7 @@ export function rnnVsLstmCommand(): Command {
 async function trainRnnVsLstm(options: RnnVsLstmOptions, command: Command): Promise<void> {
   if (options.task === 'adding' && options.seqLen < 2)
     throw new CliError(`--seq-len ${options.seqLen} is too short for the adding problem`, { hint: 'pass --seq-len 2 or more' });
-  const run = await prepareRun<RnnVsLstmConfig>('rnn-vs-lstm', options, command, FIXED_ON_RESUME, () => ({
-    ...runConfig('rnn-vs-lstm', options),
-    task: options.task,
-    cells: options.cells,
-    seqLen: options.seqLen,
-    copyLength: options.copyLength,
-    delay: options.delay,
-    hiddenSize: options.hiddenSize,
-    batchSize: options.batchSize,
-  }));
+  const run = await prepareRun<RnnVsLstmConfig>('rnn-vs-lstm', options, command, FIXED_ON_RESUME);
   const cfg = run.config;
   await MetricsLog.using(options.metrics, async (metrics) => {
     const info = await setUpBackend(options.backend);

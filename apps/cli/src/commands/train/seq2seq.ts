@@ -8,10 +8,9 @@ import { CliError } from '../../cli-error.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt } from '../../option-parsers.js';
-import { addRunOptions, prepareRun, runConfig, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
+import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
 import { stepSeed } from '../../step-data.js';
 import { addCommonTrainOptions } from '../../train-options.js';
-import { formatLoss } from '../../training-progress.js';
 
 /** The digit-string tasks. */
 const TASKS = ['reverse', 'sort'] as const;
@@ -22,24 +21,8 @@ export const DECODERS = ['greedy', 'beam'] as const;
 /** How a held-out sentence is decoded. */
 export type Seq2SeqDecoder = (typeof DECODERS)[number];
 
-/** Options of `webgrad train seq2seq`. */
-interface Seq2SeqCliOptions extends ResumableTrainOptions {
-  task: (typeof TASKS)[number];
-  attention: Seq2SeqAttention;
-  cell: 'gru' | 'lstm';
-  minLength: number;
-  maxLength: number;
-  hiddenSize: number;
-  embedDim: number;
-  batchSize: number;
-  teacherForcing: number;
-  decode: Seq2SeqDecoder;
-  beamWidth: number;
-  evalSize: number;
-}
-
-/** How a run is built: its checkpoint's `config.json`. */
-export interface Seq2SeqConfig extends RunConfig {
+/** What defines a seq2seq run (options of the command, fields of its `config.json`). */
+interface Seq2SeqSettings {
   /** Reverse or sort the digits. */
   task: (typeof TASKS)[number];
   /** The attention. */
@@ -59,6 +42,16 @@ export interface Seq2SeqConfig extends RunConfig {
   /** Probability of feeding the true previous token while training. */
   teacherForcing: number;
 }
+
+/** Options of `webgrad train seq2seq`. */
+interface Seq2SeqCliOptions extends ResumableTrainOptions, Seq2SeqSettings {
+  decode: Seq2SeqDecoder;
+  beamWidth: number;
+  evalSize: number;
+}
+
+/** How a run is built: its checkpoint's `config.json`. */
+export interface Seq2SeqConfig extends RunConfig, Seq2SeqSettings {}
 
 /** Options that define the run; a resumed run must not change them. */
 const FIXED_ON_RESUME = ['task', 'attention', 'cell', 'minLength', 'maxLength', 'hiddenSize', 'embedDim', 'batchSize', 'teacherForcing'];
@@ -181,18 +174,7 @@ async function trainSeq2Seq(options: Seq2SeqCliOptions, command: Command): Promi
     throw new CliError(`--min-length ${options.minLength} is greater than --max-length ${options.maxLength}`, {
       hint: 'pass --min-length at most --max-length',
     });
-  const run = await prepareRun<Seq2SeqConfig>('seq2seq', options, command, FIXED_ON_RESUME, () => ({
-    ...runConfig('seq2seq', options),
-    task: options.task,
-    attention: options.attention,
-    cell: options.cell,
-    minLength: options.minLength,
-    maxLength: options.maxLength,
-    hiddenSize: options.hiddenSize,
-    embedDim: options.embedDim,
-    batchSize: options.batchSize,
-    teacherForcing: options.teacherForcing,
-  }));
+  const run = await prepareRun<Seq2SeqConfig>('seq2seq', options, command, FIXED_ON_RESUME);
   const cfg = run.config;
   await MetricsLog.using(options.metrics, async (metrics) => {
     const info = await setUpBackend(options.backend);
@@ -224,9 +206,7 @@ async function trainSeq2Seq(options: Seq2SeqCliOptions, command: Command): Promi
     });
     if (!result.finished) return;
     const accuracy = seq2seqAccuracy(model, heldOutPairs(cfg, options.evalSize, info.name), options.decode, options.beamWidth);
-    const first = result.losses[0]!;
-    const last = result.losses[result.losses.length - 1]!;
-    out.write(`\ntrained ${cfg.steps} steps in ${result.seconds.toFixed(1)}s; loss ${formatLoss(first)} -> ${formatLoss(last)}\n`);
+    out.write(`\n${result.summary()}\n`);
     out.write(
       `held-out (${options.decode}${options.decode === 'beam' ? `, width ${options.beamWidth}` : ''}): exact match ${(100 * accuracy.exactMatch).toFixed(1)}% of ${accuracy.count}, tokens ${(100 * accuracy.tokenAccuracy).toFixed(1)}%\n`,
     );

@@ -13,7 +13,6 @@ import { parsePositiveInt, parsePositiveNumber } from '../../option-parsers.js';
 import {
   addRunOptions,
   prepareRun,
-  runConfig,
   stepsOfEpochs,
   trainResumable,
   type ResumableTrainOptions,
@@ -23,17 +22,8 @@ import { epochBatch } from '../../step-data.js';
 import { addCommonTrainOptions } from '../../train-options.js';
 import { formatLoss } from '../../training-progress.js';
 
-/** Options of `webgrad train vae`. */
-interface VaeOptions extends ResumableTrainOptions {
-  epochs: number;
-  batchSize: number;
-  hiddenSize: number;
-  latentSize: number;
-  beta: number;
-}
-
-/** How a VAE run is built: its checkpoint's `config.json`. */
-export interface VaeConfig extends RunConfig {
+/** What defines a VAE run (options of the command, fields of its `config.json`). */
+interface VaeSettings {
   /** Passes over the training images (when --steps was not given). */
   epochs: number;
   /** Images per batch. */
@@ -45,6 +35,12 @@ export interface VaeConfig extends RunConfig {
   /** Weight of the KL term. */
   beta: number;
 }
+
+/** Options of `webgrad train vae`. */
+interface VaeOptions extends ResumableTrainOptions, VaeSettings {}
+
+/** How a VAE run is built: its checkpoint's `config.json`. */
+export interface VaeConfig extends RunConfig, VaeSettings {}
 
 /** Fraction of the digits held out. */
 export const VAE_TEST_FRACTION = 0.2;
@@ -86,12 +82,7 @@ export function vaeCommand(): Command {
 async function trainVae(options: VaeOptions, command: Command): Promise<void> {
   const perEpoch = numBatches(digitsSplit(options.seed, VAE_TEST_FRACTION, 'cpu').xTrain.shape[0]!, options.batchSize);
   const run = await prepareRun<VaeConfig>('vae', options, command, ['epochs', 'batchSize', 'hiddenSize', 'latentSize', 'beta'], () => ({
-    ...runConfig('vae', options, stepsOfEpochs(options, command, perEpoch)),
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    hiddenSize: options.hiddenSize,
-    latentSize: options.latentSize,
-    beta: options.beta,
+    steps: stepsOfEpochs(options, command, perEpoch),
   }));
   const cfg = run.config;
   await MetricsLog.using(options.metrics, async (metrics) => {

@@ -5,9 +5,8 @@ import { Linear, Module } from '@webgrad/nn';
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { addOptimizerOptions } from '../../optimizer-choice.js';
-import { addRunOptions, prepareRun, runConfig, trainResumable, type ResumableTrainOptions } from '../../resumable-run.js';
+import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions } from '../../resumable-run.js';
 import { addCommonTrainOptions } from '../../train-options.js';
-import { formatLoss } from '../../training-progress.js';
 
 /** The four XOR inputs and targets. */
 const XOR_INPUTS = [
@@ -55,7 +54,7 @@ export function xorCommand(): Command {
 }
 
 async function trainXor(options: XorOptions, command: Command): Promise<void> {
-  const run = await prepareRun('xor', options, command, [], () => runConfig('xor', options));
+  const run = await prepareRun('xor', options, command, []);
   const cfg = run.config;
   await MetricsLog.using(options.metrics, async (metrics) => {
     const info = await setUpBackend(options.backend);
@@ -80,10 +79,7 @@ async function trainXor(options: XorOptions, command: Command): Promise<void> {
     if (!result.finished) return;
 
     const predictions = await noGrad(() => net.forward(x)).data();
-    const losses = result.losses;
-    out.write(
-      `\ntrained ${cfg.steps} steps in ${result.seconds.toFixed(2)}s; loss ${formatLoss(losses[0]!)} -> ${formatLoss(losses[losses.length - 1]!)}\n`,
-    );
+    out.write(`\n${result.summary()}\n`);
     out.write(`learned truth table:\n  x1 x2 | target | output  | rounded\n`);
     let correct = 0;
     XOR_INPUTS.forEach(([a, b], i) => {
