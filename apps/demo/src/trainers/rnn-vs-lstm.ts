@@ -6,10 +6,12 @@ import {
   RNN,
   addingProblem,
   forgetGateBiasInit_,
+  getBackend,
   hiddenGradientNorms,
   manualSeed,
   mseLoss,
   select,
+  setBackend,
   tensor,
   tidy,
   type RNNBase,
@@ -40,12 +42,35 @@ class AddingModel extends Module<[Tensor], Tensor> {
   }
 }
 
-/** A fresh (untrained) model of each kind, from the current seed. */
-const models = (): { rnn: AddingModel; lstm: AddingModel } => ({
+/** The two models of the page. */
+interface Models {
+  rnn: AddingModel;
+  lstm: AddingModel;
+}
+
+/** A fresh (untrained) model of each kind on the active backend, from the current seed. */
+const models = (): Models => ({
   rnn: new AddingModel(new RNN(2, HIDDEN, { batchFirst: true })),
-  // forget-gate bias 1 (Gers et al.): f ≈ 0.73 at the start instead of 0.5
-  lstm: new AddingModel(forgetGateBiasInit_(new LSTM(2, HIDDEN, { batchFirst: true }), 1)),
+  lstm: new AddingModel(new LSTM(2, HIDDEN, { batchFirst: true })),
 });
+
+/**
+ * The models on the CPU, where the forget-gate initialisation and the
+ * gradient-flow diagnostic run (both read tensors synchronously), whatever the
+ * active backend.
+ */
+function cpuModels(): Models {
+  const active = getBackend().name;
+  setBackend('cpu');
+  try {
+    const m = models();
+    // forget-gate bias 1 (Gers et al.): f ≈ 0.73 at the start instead of 0.5
+    forgetGateBiasInit_(m.lstm.rnn, 1);
+    return m;
+  } finally {
+    setBackend(active);
+  }
+}
 
 /** The RNN-vs-LSTM page's picture: ‖∂L/∂h_t‖ for t = 0 … T−1 of each model on a fixed batch. */
 export interface RnnVsLstmView {
@@ -79,14 +104,21 @@ export function createTrainer(): Trainer<RnnVsLstmView, Record<string, never>> {
     seed: 12345,
     backend: 'cpu',
   });
-  let trained: ReturnType<typeof models>;
+  // on the CPU `trained` is `cpu`; on WebGPU it starts as a copy of it
+  let cpu: Models;
+  let trained: Models;
   let optimizers: Adam[];
-  let cpuTwins: ReturnType<typeof models> | null = null;
   let step = 0;
   return {
     build() {
       manualSeed(0);
-      trained = models();
+      cpu = cpuModels();
+      trained = cpu;
+      if (getBackend().name !== 'cpu') {
+        trained = models();
+        trained.rnn.loadStateDict(cpu.rnn.stateDict());
+        trained.lstm.loadStateDict(cpu.lstm.stateDict());
+      }
       optimizers = [trained.rnn, trained.lstm].map((m) => new Adam(m.parameters(), { lr: 3e-3 }));
       step = 0;
     },
@@ -106,13 +138,10 @@ export function createTrainer(): Trainer<RnnVsLstmView, Record<string, never>> {
       return losses;
     },
     async view() {
-      let on = trained;
-      if (trained.rnn.parameters()[0]!.backend.name !== 'cpu') {
+      if (trained !== cpu) {
         // the diagnostic runs on CPU copies of the models trained on WebGPU
-        cpuTwins ??= models();
-        await copyToCpu(trained.rnn, cpuTwins.rnn);
-        await copyToCpu(trained.lstm, cpuTwins.lstm);
-        on = cpuTwins;
+        await copyToCpu(trained.rnn, cpu.rnn);
+        await copyToCpu(trained.lstm, cpu.lstm);
       }
       // the norms are numbers: every tensor of the diagnostic is freed
       const flow = (model: AddingModel): number[] =>
@@ -122,7 +151,7 @@ export function createTrainer(): Trainer<RnnVsLstmView, Record<string, never>> {
               mseLoss(model.readout(run), probe.targets),
             ).norms[0]![0]!,
         );
-      return { rnn: flow(on.rnn), lstm: flow(on.lstm) };
+      return { rnn: flow(cpu.rnn), lstm: flow(cpu.lstm) };
     },
     viewEvery: 10,
   };
