@@ -44,6 +44,7 @@ export { cpuBackend, CpuStorage, cpuData, cpuOutput, cpuAlloc } from './cpu/cpu-
 export { configureCpu, cpuStatus, type CpuOptions, type CpuStatus, type CpuPath } from './wasm/cpu-config.js';
 export { wasmGruCell, wasmGruCellBackward } from './wasm/wasm-gru-cell.js';
 export { wasmLayerNorm, wasmLayerNormBackward } from './wasm/wasm-layer-norm.js';
+export { wasmAdamUpdate, wasmSgdUpdate, type WasmAdamScalars, type WasmSgdScalars } from './wasm/wasm-optimizer-update.js';
 export { wasmLstmCell, wasmLstmCellBackward } from './wasm/wasm-lstm-cell.js';
 export { UNARY_OPS, BINARY_OPS, unaryOpDef, binaryOpDef, type UnaryOpDef, type BinaryOpDef, type ElementwiseInputKind, type ElementwiseOutputKind } from './elementwise-table.js';
 export { scalarMath } from './scalar-math.js';

@@ -1,4 +1,4 @@
-import { cpuAlloc, cpuData, registerKernel, type KernelTensor } from '@webgrad/core-tensor';
+import { cpuAlloc, cpuData, registerKernel, wasmAdamUpdate, type KernelTensor, type WasmAdamScalars } from '@webgrad/core-tensor';
 import { compileRoundedLoop } from './rounded-loop.js';
 
 // The CPU kernel of the fused `adamUpdate` op (Adam and AdamW; the op is defined in
@@ -59,6 +59,22 @@ registerKernel('adamUpdate', 'cpu', (inputs, attrs): KernelTensor[] => {
   const decoupled = attrs.decoupled === true;
   const lr = attrs.lr as number;
   const wd = attrs.weightDecay as number;
+  const k: WasmAdamScalars = {
+    maximize: attrs.maximize === true,
+    decoupled,
+    b1: R(attrs.beta1 as number),
+    b2: R(attrs.beta2 as number),
+    omb1: R(1 - (attrs.beta1 as number)),
+    omb2: R(1 - (attrs.beta2 as number)),
+    l2: decoupled ? 0 : R(wd),
+    shrink: R(1 - lr * wd),
+    eps: R(attrs.eps as number),
+    bc2Sqrt: R(attrs.bc2Sqrt as number),
+    stepSize: R(attrs.stepSize as number),
+  };
+  // float32 on core-tensor's WebAssembly SIMD path: the same float32 operations, four lanes a step
+  const fast = dtype === 'float32' ? wasmAdamUpdate(inputs, k) : null;
+  if (fast !== null) return fast;
   const outs = [cpuAlloc(shape, dtype), cpuAlloc(shape, dtype), cpuAlloc(shape, dtype)];
   if (amsgrad) outs.push(cpuAlloc(shape, dtype));
   adamLoop(dtype)(
@@ -73,19 +89,7 @@ registerKernel('adamUpdate', 'cpu', (inputs, attrs): KernelTensor[] => {
       outs[2]!.data,
       amsgrad ? outs[3]!.data : null,
     ],
-    [
-      attrs.maximize === true ? 1 : 0,
-      decoupled ? 1 : 0,
-      R(attrs.beta1 as number),
-      R(attrs.beta2 as number),
-      R(1 - (attrs.beta1 as number)),
-      R(1 - (attrs.beta2 as number)),
-      decoupled ? 0 : R(wd),
-      R(1 - lr * wd),
-      R(attrs.eps as number),
-      R(attrs.bc2Sqrt as number),
-      R(attrs.stepSize as number),
-    ],
+    [k.maximize ? 1 : 0, k.decoupled ? 1 : 0, k.b1, k.b2, k.omb1, k.omb2, k.l2, k.shrink, k.eps, k.bc2Sqrt, k.stepSize],
   );
   return outs.map((o) => o.out);
 });

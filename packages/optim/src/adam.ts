@@ -1,6 +1,5 @@
 import { runKernel, type Tensor } from '@webgrad/core-tensor';
 import './adam-update-kernel.js';
-import { fusedUpdatePays } from './fused-update-choice.js';
 import { ElementwiseOptimizer, stateZeros } from './elementwise-optimizer.js';
 import { checkBetas, checkBoolean, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
@@ -44,8 +43,8 @@ export type AdamHyper = {
  * m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; with AMSGrad v_max ← max(v_max, v);
  * w ← w − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε).
  * `apply` composes tensor ops; `kernel` is the same update as one fused
- * kernel op (`adamUpdate`, CPU and WebGPU), which the optimizers use where
- * it is the faster path (see `fusedUpdatePays`).
+ * kernel op (`adamUpdate`, CPU — 128-bit SIMD for float32 on the WebAssembly
+ * path — and WebGPU), which the optimizers use wherever the backend has it.
  */
 export const adamUpdate: UpdateRule<AdamHyper> = {
   name: 'adam',
@@ -68,7 +67,6 @@ export const adamUpdate: UpdateRule<AdamHyper> = {
   },
   kernel: {
     op: 'adamUpdate',
-    pays: fusedUpdatePays,
     run({ param, grad, state }, h) {
       const inputs = [param, grad, state.expAvg!, state.expAvgSq!];
       if (h.amsgrad) inputs.push(state.maxExpAvgSq!);

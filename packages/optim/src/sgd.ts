@@ -1,6 +1,5 @@
 import { ArgumentError, runKernel, type Tensor } from '@webgrad/core-tensor';
 import './sgd-update-kernel.js';
-import { fusedUpdatePays } from './fused-update-choice.js';
 import { ElementwiseOptimizer } from './elementwise-optimizer.js';
 import { checkBoolean, checkFinite, checkNonNegative } from './option-checks.js';
 import type { OptimizerOptions, ParamGroup, ParamsInput } from './optimizer.js';
@@ -38,8 +37,8 @@ export type SGDHyper = {
  * g ← ±∇ + λw; b ← g at the first step, then μb + (1 − τ)g;
  * d ← g + μb (Nesterov) or b; w ← w − ηd.
  * `apply` composes tensor ops; `kernel` is the same update as one fused
- * kernel op (`sgdUpdate`, CPU and WebGPU), which the optimizer uses where
- * it is the faster path (see `fusedUpdatePays`).
+ * kernel op (`sgdUpdate`, CPU — 128-bit SIMD for float32 on the WebAssembly
+ * path — and WebGPU), which the optimizer uses wherever the backend has it.
  */
 export const sgdUpdate: UpdateRule<SGDHyper> = {
   name: 'sgd',
@@ -57,7 +56,6 @@ export const sgdUpdate: UpdateRule<SGDHyper> = {
   },
   kernel: {
     op: 'sgdUpdate',
-    pays: fusedUpdatePays,
     run({ param, grad, state }, h) {
       const buffer = state.momentumBuffer;
       const inputs = h.momentum !== 0 && buffer !== undefined ? [param, grad, buffer] : [param, grad];

@@ -40,6 +40,15 @@ export interface KernelExports {
   layerNormF32(x: number, w: number, b: number, y: number, rows: number, n: number, eps: number): void;
   /** Its gradient; `acc` is scratch for 2n doubles. */
   layerNormBackwardF32(dy: number, x: number, w: number, dx: number, dw: number, db: number, acc: number, rows: number, n: number, eps: number): void;
+  /** The fused Adam/AdamW update over n float32 (see assembly/optimizer-update.ts); vm and vmo 0 without AMSGrad. */
+  adamUpdateF32(
+    p: number, g: number, m: number, v: number, vm: number,
+    po: number, mo: number, vo: number, vmo: number, n: number,
+    maximize: number, decoupled: number,
+    b1: number, b2: number, omb1: number, omb2: number, l2: number, shrink: number, eps: number, bc2Sqrt: number, stepSize: number,
+  ): void;
+  /** The fused SGD update over n float32; b 0 without a buffer yet, bo 0 without momentum. */
+  sgdUpdateF32(p: number, g: number, b: number, po: number, bo: number, n: number, maximize: number, nesterov: number, lr: number, momentum: number, damp: number, wd: number): void;
   /** Floats of scratch one `sgemm` call needs. */
   sgemmScratchFloats(N: number, K: number): number;
   /** Packs all of op(B) (every K slab) for `sgemmChunk`. */

@@ -7,3 +7,4 @@ export { lstmCellF32, lstmCellBackwardF32 } from './lstm-cell';
 export { gruCellF32, gruCellBackwardF32 } from './gru-cell';
 export { softmaxRowsF32, unaryMathF32 } from './transcendental';
 export { layerNormF32, layerNormBackwardF32 } from './layer-norm';
+export { adamUpdateF32, sgdUpdateF32 } from './optimizer-update';
