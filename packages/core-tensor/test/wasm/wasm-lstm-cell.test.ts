@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { configureCpu, cpuData, randn, wasmLstmCell, wasmLstmCellBackward, type KernelTensor, type Tensor } from '../../src/index.js';
+import { expectRecurrentCellMatch } from './expect-recurrent-cell-match.js';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -33,27 +34,6 @@ function reference(gi: Float32Array, gh: Float32Array, c: Float32Array, dh: Floa
   return { h, cn, da, dc };
 }
 
-/**
- * Equal up to the last bit of float32, the kernels' e^x and tanh differing
- * from Math.exp/Math.tanh only in the last bits of a double. Where a gate
- * saturates, 1 − σ is a few double ulps of 1, so those bits are magnified:
- * such elements may differ by a double-precision ulp of the output's scale
- * (≈ 10⁻¹⁶ of its largest value), which is all the allowance beyond 1 ulp.
- */
-function expectFloat32Equal(got: Float32Array, want: Float32Array): void {
-  expect(got.length).toBe(want.length);
-  let scale = 0;
-  for (const v of want) scale = Math.max(scale, Math.abs(v));
-  let exact = 0;
-  for (let i = 0; i < want.length; i++) {
-    const tol = Math.abs(want[i]!) * 2 ** -23 + scale * 2 ** -50;
-    if (!(Math.abs(got[i]! - want[i]!) <= tol)) throw new Error(`element ${i}: ${got[i]} vs ${want[i]}`);
-    if (Object.is(got[i], want[i])) exact++;
-  }
-  // differing at all takes a saturated gate (gates here reach ±24) or a rounding tie
-  expect(exact).toBeGreaterThanOrEqual(want.length * 0.95);
-}
-
 const data = (t: KernelTensor): Float32Array => cpuData(t) as Float32Array;
 
 afterAll(() => configureCpu({ path: 'auto' }));
@@ -70,11 +50,11 @@ describe('the WebAssembly fused LSTM cell', () => {
     const dcn = randn([rows, H]);
     const ref = reference(data(gi.kernelTensor), data(gh.kernelTensor), data(c.kernelTensor), data(dh.kernelTensor), data(dcn.kernelTensor), H);
     const [h, cn] = wasmLstmCell(gi.kernelTensor, gh.kernelTensor, c.kernelTensor)!;
-    expectFloat32Equal(data(h!), ref.h);
-    expectFloat32Equal(data(cn!), ref.cn);
+    expectRecurrentCellMatch(data(h!), ref.h);
+    expectRecurrentCellMatch(data(cn!), ref.cn);
     const [da, dc] = wasmLstmCellBackward(dh.kernelTensor, dcn.kernelTensor, gi.kernelTensor, gh.kernelTensor, c.kernelTensor)!;
-    expectFloat32Equal(data(da!), ref.da);
-    expectFloat32Equal(data(dc!), ref.dc);
+    expectRecurrentCellMatch(data(da!), ref.da);
+    expectRecurrentCellMatch(data(dc!), ref.dc);
   });
 
   it('declines odd H, float64 and the TypeScript path, so the caller’s loop runs', async () => {

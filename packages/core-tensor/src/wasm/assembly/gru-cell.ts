@@ -44,7 +44,8 @@ export function gruCellBackwardF32(dhn: usize, gi: usize, gh: usize, h: usize, b
       const k = g0 + (<usize>j << 2);
       const bj = bias + (<usize>j << 2);
       const s = s0 + (<usize>j << 2);
-      // the gates recomputed from the saved inputs exactly as in gruCellF32
+      // the gates recomputed from the saved inputs exactly as in gruCellF32: written out again because
+      // AssemblyScript cannot return the four vectors from one shared helper without a round trip through memory
       const r = sigmoid2v(f64x2.add(load2(gi + k), f64x2.add(load2(gh + k), load2(bj))));
       const z = sigmoid2v(f64x2.add(load2(gi + k + hb), f64x2.add(load2(gh + k + hb), load2(bj + hb))));
       const hn = f64x2.add(load2(gh + k + 2 * hb), load2(bj + 2 * hb));
