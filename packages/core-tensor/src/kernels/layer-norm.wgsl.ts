@@ -11,8 +11,8 @@ import { UniformLayout } from '../webgpu/uniform-layout.js';
 // layerNorm          [x, weight, bias], { eps } → [y]
 // layerNormBackward  [dy, x, weight], { eps } → [dx, dweight, dbias]
 //
-// One workgroup per row: tree reductions give the mean, then the biased variance (two
-// passes over the row, as the CPU does), then y. The backward row kernel also reduces
+// One workgroup per row (one thread per row for rows of at most 64): tree reductions give
+// the mean, then the biased variance (two passes over the row, as the CPU does), then y. The backward row kernel also reduces
 // Σ g and Σ g·x̂ (g = dy·γ) for dx and stores each row's mean and 1/√(σ² + ε); dγ and dβ,
 // sums over rows, are column sums in chunks of CHUNK rows (one thread per column and
 // chunk), then a sum over the chunks in order, so no float atomics are needed.
@@ -25,6 +25,8 @@ const PARAMS = new UniformLayout([
 ]);
 
 const TREE = 128;
+/** Rows at most this long are normalised one thread per row (a workgroup would idle and wait at barriers). */
+const SHORT_ROW = 64;
 /** Rows one thread sums in the dγ/dβ pass. */
 const CHUNK = 64;
 
@@ -156,6 +158,52 @@ const BACKWARD_CHUNKS = linearProgram('layerNormBackward/chunks', () => ({
   out1[i] = db;`,
 }));
 
+/** One thread per row (`i`): the row's `base`, `mean` and `rstd` of x (`in{x}`), summed in order. */
+function shortRowStats(x: string): string {
+  return `
+  if (i >= P.rows) { return; }
+  let base = i * P.n;
+  let nf = f32(P.n);
+  var acc = 0.0;
+  for (var k = 0u; k < P.n; k = k + 1u) { acc = acc + ${x}[base + k]; }
+  let mean = acc / nf;
+  acc = 0.0;
+  for (var k = 0u; k < P.n; k = k + 1u) { let d = ${x}[base + k] - mean; acc = acc + d * d; }
+  let rstd = 1.0 / sqrt(acc / nf + P.eps);`;
+}
+
+// short rows, [x, γ, β] → [y]
+const SHORT_FORWARD = linearProgram('layerNorm/short', () => ({
+  inputs: ['f32', 'f32', 'f32'],
+  outputs: ['f32'],
+  params: PARAMS,
+  body: `${shortRowStats('in0')}
+  for (var k = 0u; k < P.n; k = k + 1u) { out0[base + k] = (in0[base + k] - mean) * rstd * in1[k] + in2[k]; }`,
+}));
+
+// short rows, [dy, x, γ] → [dx, stats]
+const SHORT_BACKWARD_ROWS = linearProgram('layerNormBackward/short', () => ({
+  inputs: ['f32', 'f32', 'f32'],
+  outputs: ['f32', 'f32'],
+  params: PARAMS,
+  body: `${shortRowStats('in1')}
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var k = 0u; k < P.n; k = k + 1u) {
+    let g = in0[base + k] * in2[k];
+    sg = sg + g;
+    sgx = sgx + g * (in1[base + k] - mean) * rstd;
+  }
+  let mg = sg / nf;
+  let mgx = sgx / nf;
+  for (var k = 0u; k < P.n; k = k + 1u) {
+    let xh = (in1[base + k] - mean) * rstd;
+    out0[base + k] = rstd * (in0[base + k] * in2[k] - mg - xh * mgx);
+  }
+  out1[2u * i] = mean;
+  out1[2u * i + 1u] = rstd;`,
+}));
+
 // no rows: the parameter gradients are sums of nothing
 const ZERO = linearProgram('layerNormBackward/zero', () => ({
   inputs: [],
@@ -174,7 +222,8 @@ registerGpuKernel('layerNorm', (inputs, attrs, be) => {
   const { rows, n } = layout(x, weight);
   const y = be.output('layerNorm', x.shape, x.dtype);
   const u = PARAMS.pack({ rows, n, chunks: 0, eps: attrs.eps as number });
-  be.dispatch(FORWARD, inputs, [y], u, linearGroups(rows, 1));
+  if (n <= SHORT_ROW) be.dispatch(SHORT_FORWARD, inputs, [y], u, linearGroups(rows));
+  else be.dispatch(FORWARD, inputs, [y], u, linearGroups(rows, 1));
   return [y];
 });
 
@@ -192,7 +241,9 @@ registerGpuKernel('layerNormBackward', (inputs, attrs, be) => {
     return [dx, dw, db];
   }
   const stats = out([2 * rows]);
-  be.dispatch(BACKWARD_ROWS, [dy, x, weight], [dx, stats], u, linearGroups(rows, 1));
+  if (n <= SHORT_ROW)
+    be.dispatch(SHORT_BACKWARD_ROWS, [dy, x, weight], [dx, stats], u, linearGroups(rows));
+  else be.dispatch(BACKWARD_ROWS, [dy, x, weight], [dx, stats], u, linearGroups(rows, 1));
   if (chunks === 1) {
     be.dispatch(BACKWARD_COLUMNS, [dy, x, stats], [dw, db], u, linearGroups(n));
   } else {
