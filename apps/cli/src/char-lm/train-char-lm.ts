@@ -8,6 +8,7 @@ import { crossEntropy } from '@webgrad/nn';
 import { describeBackend, setUpBackend } from '../backend-setup.js';
 import { type Json } from '../checkpoint.js';
 import { CliError } from '../cli-error.js';
+import { onCpu } from '../cpu-copy.js';
 import { lineChartPng, lossCurvePng, SERIES_COLORS } from '../loss-curve.js';
 import { MetricsLog } from '../metrics-log.js';
 import { addOptimizerOptions } from '../optimizer-choice.js';
@@ -130,7 +131,8 @@ async function trainCharLm(family: CharLmFamily, options: CharLmOptions, command
       model.evaluate(data.validation.slice(0, 20_000), { seqLen: cfg.seqLen, batchSize: 16 }),
     );
     await writeFile(join(outDir, 'loss.png'), lossCurvePng(losses));
-    const flow = gradientFlow(model, data.validation, cfg.seqLen);
+    // the diagnostics read gradients synchronously: on the CPU (a copy when training ran elsewhere)
+    const flow = gradientFlow(await onCpu(model, () => buildCharLm(cfg)), data.validation, cfg.seqLen);
     await writeFile(join(outDir, 'gradient-flow.png'), lineChartPng(flow.map((y, l) => ({ y, color: SERIES_COLORS[l % SERIES_COLORS.length]! })), { logY: true }));
     const first = losses[0]!;
     const last = losses[losses.length - 1]!;

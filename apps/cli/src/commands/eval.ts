@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
 import { Generator, argmax, eq, sum, tidy, type BackendChoice } from '@webgrad/core-tensor';
-import { noGrad } from '@webgrad/autograd';
 import { describeBackend, setUpBackend } from '../backend-setup.js';
 import { readCheckpoint, type Checkpoint } from '../checkpoint.js';
 import { loadCharLm, readTrainingText, splitText } from '../char-lm/char-lm-setup.js';
 import { CliError } from '../cli-error.js';
 import { digitsSplit } from '../digits-split.js';
 import { BACKEND_CHOICES, parsePositiveInt } from '../option-parsers.js';
+import { onCpu } from '../cpu-copy.js';
+import { readScalar } from '../read-scalar.js';
 import { restoreModel } from '../restore-model.js';
 import { AE_TEST_FRACTION, aeInput, buildAutoencoder, reconstructionError, type AeConfig } from './train/ae.js';
 import { buildDdpm, ddpmData, type DdpmConfig } from './train/ddpm.js';
@@ -38,27 +39,27 @@ const EVALUATORS: Record<string, (checkpoint: Checkpoint, options: EvalOptions, 
     const cfg = checkpoint.config as MlpConfig;
     const net = restoreModel(checkpoint, new DigitsMlp(cfg.hiddenSize));
     const { xTest, yTest } = digitsSplit(cfg.seed, MLP_TEST_FRACTION, backend);
-    const accuracy = noGrad(() => tidy(() => sum(eq(argmax(net.forward(xTest), 1), yTest).cast('float32')).item())) / xTest.shape[0]!;
+    const accuracy = (await readScalar(() => sum(eq(argmax(net.forward(xTest), 1), yTest).cast('float32')))) / xTest.shape[0]!;
     return { values: { testAccuracy: accuracy, images: xTest.shape[0]! }, line: `test accuracy ${(100 * accuracy).toFixed(2)}% of ${xTest.shape[0]} held-out digits` };
   },
   vae: async (checkpoint, _options, backend) => {
     const cfg = checkpoint.config as VaeConfig;
     const vae = restoreModel(checkpoint, buildVae(cfg));
     const xTest = binarised(digitsSplit(cfg.seed, VAE_TEST_FRACTION, backend).xTest);
-    const elbo = noGrad(() => tidy(() => vae.elbo(xTest, { samples: 10, generator: new Generator(cfg.seed + 1) }).mean().item()));
+    const elbo = await readScalar(() => vae.elbo(xTest, { samples: 10, generator: new Generator(cfg.seed + 1) }).mean());
     return { values: { heldOutElbo: elbo }, line: `held-out ELBO ${elbo.toFixed(3)} nats per image (${xTest.shape[0]} binarised digits, 10 z samples each)` };
   },
   ae: async (checkpoint, _options, backend) => {
     const cfg = checkpoint.config as AeConfig;
     const model = restoreModel(checkpoint, buildAutoencoder(cfg));
     const xTest = digitsSplit(cfg.seed, AE_TEST_FRACTION, backend).xTest;
-    const error = reconstructionError(model, aeInput(cfg, xTest));
+    const error = await reconstructionError(model, aeInput(cfg, xTest));
     return { values: { heldOutReconstruction: error }, line: `held-out reconstruction error ½‖x − x̂‖² ${error.toFixed(6)} per image (${xTest.shape[0]} digits)` };
   },
-  seq2seq: async (checkpoint, options, backend) => {
+  seq2seq: async (checkpoint, options) => {
     const cfg = checkpoint.config as Seq2SeqConfig;
     const model = restoreModel(checkpoint, buildSeq2Seq(cfg));
-    const r = seq2seqAccuracy(model, heldOutPairs(cfg, options.evalSize, backend), options.decode, options.beamWidth);
+    const r = await seq2seqAccuracy(await onCpu(model, () => buildSeq2Seq(cfg)), heldOutPairs(cfg, options.evalSize, 'cpu'), options.decode, options.beamWidth);
     const how = options.decode === 'beam' ? `beam search, width ${options.beamWidth}` : 'greedy';
     return {
       values: { exactMatch: r.exactMatch, tokenAccuracy: r.tokenAccuracy, pairs: r.count, decode: options.decode },
@@ -72,7 +73,7 @@ const EVALUATORS: Record<string, (checkpoint: Checkpoint, options: EvalOptions, 
     const subset = data.narrow(0, 0, Math.min(512, data.shape[0]!));
     const generator = new Generator(cfg.seed + 1);
     let loss = 0;
-    for (let k = 0; k < 8; k++) loss += noGrad(() => tidy(() => ddpm.loss(subset, { generator }).item())) / 8;
+    for (let k = 0; k < 8; k++) loss += (await readScalar(() => ddpm.loss(subset, { generator }))) / 8;
     return { values: { evalLoss: loss }, line: `denoising loss ${loss.toFixed(6)} (averaged over t and ε, ${subset.shape[0]} examples × 8 draws)` };
   },
 };

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { Generator, manualSeed, tidy, type Tensor } from '@webgrad/core-tensor';
+import { Generator, manualSeed, type Tensor } from '@webgrad/core-tensor';
 import { noGrad } from '@webgrad/autograd';
 import {
   Autoencoder,
@@ -15,6 +15,7 @@ import {
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { CliError } from '../../cli-error.js';
 import { digitsSplit } from '../../digits-split.js';
+import { readScalar } from '../../read-scalar.js';
 import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { addOptimizerOptions } from '../../optimizer-choice.js';
@@ -87,8 +88,8 @@ export function aeInput(cfg: AeConfig, flat: Tensor): Tensor {
 }
 
 /** The mean reconstruction error ½‖x − x̂‖² per image of the clean `x` (no corruption, no penalty). */
-export function reconstructionError(model: Autoencoder, x: Tensor): number {
-  return noGrad(() => tidy(() => reconstructionLoss(model.forward(x), x, model.likelihood).mean().item()));
+export function reconstructionError(model: Autoencoder, x: Tensor): Promise<number> {
+  return readScalar(() => reconstructionLoss(model.forward(x), x, model.likelihood).mean());
 }
 
 /**
@@ -153,7 +154,7 @@ async function trainAe(options: AeOptions, command: Command): Promise<void> {
     });
     if (!result.finished) return;
     const test = aeInput(cfg, xTest);
-    const heldOut = reconstructionError(model, test);
+    const heldOut = await reconstructionError(model, test);
     const pictures = ['loss.png', 'reconstructions.png'];
     await writeFile(join(run.outDir, 'loss.png'), lossCurvePng(result.losses));
     await writeFile(join(run.outDir, 'reconstructions.png'), await reconstructionsPng(model, test.narrow(0, 0, 32)));
@@ -165,7 +166,7 @@ async function trainAe(options: AeOptions, command: Command): Promise<void> {
     out.write(`\n${result.summary()}\n`);
     out.write(`held-out reconstruction error ½‖x − x̂‖²: ${formatLoss(heldOut)} per image\n`);
     if (model instanceof SparseAutoencoder) {
-      const activation = noGrad(() => tidy(() => model.meanActivation(test).mean().item()));
+      const activation = await readScalar(() => model.meanActivation(test).mean());
       out.write(`mean code activation on the test images: ${activation.toFixed(4)} (target rho ${cfg.rho})\n`);
     }
     await result.saveResults({ heldOutReconstruction: heldOut });

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { Generator, manualSeed, tidy, type Tensor } from '@webgrad/core-tensor';
+import { Generator, manualSeed, type Tensor } from '@webgrad/core-tensor';
 import { twoMoons } from '@webgrad/data';
 import {
   DDPM,
@@ -18,6 +18,7 @@ import {
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { CliError } from '../../cli-error.js';
 import { digitsSplit } from '../../digits-split.js';
+import { readScalar } from '../../read-scalar.js';
 import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { addOptimizerOptions } from '../../optimizer-choice.js';
@@ -182,7 +183,7 @@ async function trainDdpm(options: DdpmOptions, command: Command): Promise<void> 
     const evalGenerator = new Generator(cfg.seed + 1);
     const subset = data.narrow(0, 0, Math.min(512, data.shape[0]!));
     let heldOut = 0;
-    for (let k = 0; k < 8; k++) heldOut += tidy(() => ddpm.loss(subset, { generator: evalGenerator }).item()) / 8;
+    for (let k = 0; k < 8; k++) heldOut += (await readScalar(() => ddpm.loss(subset, { generator: evalGenerator }))) / 8;
     const n = options.samples ?? (cfg.data === 'moons' ? 1000 : 64);
     const pictures = await writeDdpmPictures(ddpm, cfg, data, run.outDir, { sampler: options.sampler, steps: sampleSteps, n, seed: cfg.seed + 2 });
     await writeFile(join(run.outDir, 'loss.png'), lossCurvePng(result.losses));

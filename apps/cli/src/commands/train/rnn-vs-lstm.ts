@@ -2,17 +2,18 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { abs, concat, lt, manualSeed, mean, select, tidy, type Tensor } from '@webgrad/core-tensor';
-import { noGrad } from '@webgrad/autograd';
 import { addingProblem, copyTask } from '@webgrad/data';
 import { GRU, LSTM, RNN, hiddenGradientNorms, type RNNBase } from '@webgrad/layers-recurrent';
 import { Embedding, Linear, Module, crossEntropy, mseLoss } from '@webgrad/nn';
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { CliError } from '../../cli-error.js';
+import { cpuTensor, onCpu } from '../../cpu-copy.js';
 import { lineChartPng, lossCurvesPng, SERIES_COLORS } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt } from '../../option-parsers.js';
 import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
+import { readScalar } from '../../read-scalar.js';
 import { stepSeed } from '../../step-data.js';
 import { addCommonTrainOptions } from '../../train-options.js';
 import { formatLoss } from '../../training-progress.js';
@@ -204,25 +205,23 @@ async function trainRnnVsLstm(options: RnnVsLstmOptions, command: Command): Prom
 
     // held-out comparison and the gradient flow of each contender
     const heldOut = data(HELD_OUT, stepSeed(cfg.seed, -1));
-    const rows = models.map((model, k) => {
+    const rows = [];
+    for (const [k, model] of models.entries()) {
       const cell = cfg.cells[k]!;
-      const { loss, accuracy } = noGrad(() =>
-        tidy(() => {
-          const prediction = model.forward(heldOut.inputs);
-          const l = lossOf(model, heldOut).item();
-          if (cfg.task === 'adding')
-            return { loss: l, accuracy: mean(lt(abs(prediction.sub(heldOut.targets)), ADDING_TOLERANCE).cast('float32')).item() };
-          // recall accuracy: the last copyLength steps
-          const T = prediction.shape[1]!;
-          const guess = prediction.narrow(1, T - cfg.copyLength, cfg.copyLength).argmax(2).cast('int32');
-          const truth = heldOut.targets.narrow(1, T - cfg.copyLength, cfg.copyLength);
-          return { loss: l, accuracy: mean(guess.eq(truth).cast('float32')).item() };
-        }),
-      );
-      const flow = gradientFlow(model, heldOut, cfg.task);
+      const loss = await readScalar(() => lossOf(model, heldOut));
+      const accuracy = await readScalar(() => {
+        const prediction = model.forward(heldOut.inputs);
+        if (cfg.task === 'adding') return mean(lt(abs(prediction.sub(heldOut.targets)), ADDING_TOLERANCE).cast('float32'));
+        // recall accuracy: the last copyLength steps
+        const T = prediction.shape[1]!;
+        const guess = prediction.narrow(1, T - cfg.copyLength, cfg.copyLength).argmax(2).cast('int32');
+        return mean(guess.eq(heldOut.targets.narrow(1, T - cfg.copyLength, cfg.copyLength)).cast('float32'));
+      });
+      const cpuBatch = { inputs: await cpuTensor(heldOut.inputs), targets: await cpuTensor(heldOut.targets) };
+      const flow = gradientFlow(await onCpu(model, () => new MemoryModel(cell, cfg.task, cfg.hiddenSize)), cpuBatch, cfg.task);
       const losses = result.parts[cell]!;
       const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
-      return {
+      rows.push({
         cell,
         params: model.parameters().reduce((n, p) => n + p.size, 0),
         first: losses[0]!,
@@ -230,8 +229,8 @@ async function trainRnnVsLstm(options: RnnVsLstmOptions, command: Command): Prom
         loss,
         accuracy,
         flow,
-      };
-    });
+      });
+    }
     await writeFile(join(run.outDir, 'loss.png'), lossCurvesPng(models.map((_, k) => result.parts[cfg.cells[k]!]!), { baseline }));
     await writeFile(
       join(run.outDir, 'gradient-flow.png'),
@@ -273,3 +272,4 @@ function gradientFlow(model: MemoryModel, data: TaskBatch, task: Task): number[]
     return norms[0]![0]!;
   });
 }
+

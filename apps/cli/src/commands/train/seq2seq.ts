@@ -5,6 +5,7 @@ import { Seq2Seq, type Seq2SeqAttention } from '@webgrad/layers-recurrent';
 import { crossEntropy } from '@webgrad/nn';
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { CliError } from '../../cli-error.js';
+import { onCpu } from '../../cpu-copy.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt } from '../../option-parsers.js';
@@ -76,12 +77,16 @@ export function buildSeq2Seq(cfg: Seq2SeqConfig): Seq2Seq {
   });
 }
 
-/** `n` digit-string pairs of the run's task drawn with `seed`. */
+/**
+ * `n` digit-string pairs of the run's task drawn with `seed`, the tokens on
+ * `backend` and the lengths on the CPU (the encoder reads them on the host).
+ */
 export function seq2seqPairs(cfg: Seq2SeqConfig, n: number, seed: number, backend: string): DigitSeq2Seq {
-  return digitSeq2Seq({ numSequences: n, task: cfg.task, minLength: cfg.minLength, maxLength: cfg.maxLength, seed, backend });
+  const pairs = digitSeq2Seq({ numSequences: n, task: cfg.task, minLength: cfg.minLength, maxLength: cfg.maxLength, seed, backend: 'cpu' });
+  return { ...pairs, source: pairs.source.to(backend), target: pairs.target.to(backend) };
 }
 
-/** The held-out pairs of a run (never trained on: training steps use other seeds). */
+/** The held-out pairs of a run (never trained on: training steps use other seeds), on `backend`. */
 export function heldOutPairs(cfg: Seq2SeqConfig, n: number, backend: string): DigitSeq2Seq {
   return seq2seqPairs(cfg, n, stepSeed(cfg.seed, -1), backend);
 }
@@ -102,13 +107,13 @@ export interface Seq2SeqAccuracy {
  * Exact-match accuracy of `model` on `pairs`, decoding each source greedily
  * (the whole batch at once) or by beam search (one sentence at a time).
  */
-export function seq2seqAccuracy(model: Seq2Seq, pairs: DigitSeq2Seq, decode: Seq2SeqDecoder, beamWidth: number): Seq2SeqAccuracy {
+export async function seq2seqAccuracy(model: Seq2Seq, pairs: DigitSeq2Seq, decode: Seq2SeqDecoder, beamWidth: number): Promise<Seq2SeqAccuracy> {
   const { bos, eos } = DIGIT_SEQ_VOCAB;
   model.eval();
   const n = pairs.source.shape[0]!;
-  const srcRows = pairs.source.to('cpu').arraySync() as number[][];
-  const tgtRows = pairs.target.to('cpu').arraySync() as number[][];
-  const lengths = Array.from(pairs.sourceLengths.to('cpu').dataSync());
+  const srcRows = await pairs.source.array() as number[][];
+  const tgtRows = await pairs.target.array() as number[][];
+  const lengths = Array.from(pairs.sourceLengths.dataSync());
   const maxLength = pairs.target.shape[1]!;
   let outputs: number[][];
   if (decode === 'greedy') outputs = model.greedyDecode(pairs.source, { bos, eos, maxLength, srcLengths: lengths }).tokens;
@@ -205,7 +210,7 @@ async function trainSeq2Seq(options: Seq2SeqCliOptions, command: Command): Promi
       },
     });
     if (!result.finished) return;
-    const accuracy = seq2seqAccuracy(model, heldOutPairs(cfg, options.evalSize, info.name), options.decode, options.beamWidth);
+    const accuracy = await seq2seqAccuracy(await onCpu(model, () => buildSeq2Seq(cfg)), heldOutPairs(cfg, options.evalSize, 'cpu'), options.decode, options.beamWidth);
     out.write(`\n${result.summary()}\n`);
     out.write(
       `held-out (${options.decode}${options.decode === 'beam' ? `, width ${options.beamWidth}` : ''}): exact match ${(100 * accuracy.exactMatch).toFixed(1)}% of ${accuracy.count}, tokens ${(100 * accuracy.tokenAccuracy).toFixed(1)}%\n`,
