@@ -248,6 +248,15 @@ describe('demo site in headless Chromium', () => {
     const text = (await page.locator('#generated').textContent()) ?? '';
     expect(text.startsWith('KING:')).toBe(true);
     expect(text.length).toBe('KING:'.length + 60);
+    // the KV cache is exact: the same seed without it writes the same text, only slower
+    const withCache = (await page.locator('#speed').textContent())!;
+    await page.uncheck('#kv-cache');
+    await page.click('#generate');
+    await page.waitForFunction(() =>
+      document.getElementById('speed')!.textContent!.includes('without'),
+    );
+    expect(await page.locator('#generated').textContent()).toBe(text);
+    console.log(`gpt.html generation: ${withCache}; ${await page.locator('#speed').textContent()}`);
     await page.screenshot({ path: join(artifacts, 'gpt-generated.png') });
     // a character the tokenizer never saw: a message on the page, not an exception
     await page.fill('#prompt', 'naïve €');

@@ -23,13 +23,13 @@ for (const id of ['temperature', 'top-k', 'top-p']) {
   update();
 }
 
-let seed = 0;
 const button = byId<HTMLButtonElement>('generate');
 button.onclick = async () => {
   button.disabled = true;
   output.textContent = 'generating…';
   const topK = Number(input<HTMLInputElement>('top-k').value);
   const topP = Number(input<HTMLInputElement>('top-p').value);
+  const useCache = input<HTMLInputElement>('kv-cache').checked;
   try {
     const { text, tokensPerSecond } = await page.request('generate', {
       prompt: input<HTMLTextAreaElement>('prompt').value,
@@ -38,10 +38,12 @@ button.onclick = async () => {
       // 0 and 1 are the sliders' "off" ends
       topK: topK === 0 ? null : topK,
       topP: topP === 1 ? null : topP,
-      seed: seed++,
+      seed: Number(input<HTMLInputElement>('seed').value),
+      useCache,
     });
     output.textContent = text;
-    byId('speed').textContent = `${tokensPerSecond.toFixed(0)} characters/s with the KV cache`;
+    byId('speed').textContent =
+      `${tokensPerSecond.toFixed(0)} characters/s ${useCache ? 'with' : 'without'} the KV cache`;
   } catch (error) {
     output.textContent = `could not generate: ${(error as Error).message}`;
   } finally {

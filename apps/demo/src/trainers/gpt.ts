@@ -17,6 +17,8 @@ export interface GenerateRequest {
   /** Keep the smallest set of characters with probability ≥ p (null: all). */
   topP: number | null;
   seed: number;
+  /** Reuse the keys and values of earlier positions (the default); off, every character re-runs the context. */
+  useCache: boolean;
 }
 
 /** The generated text and how long it took. */
@@ -56,6 +58,7 @@ export async function createTrainer(): Promise<Trainer<GptView, GptRequests>> {
       topK: request.topK,
       topP: request.topP,
       generator: new Generator(request.seed),
+      useCache: request.useCache,
     });
     model.train();
     const seconds = (performance.now() - started) / 1000;
@@ -89,6 +92,7 @@ export async function createTrainer(): Promise<Trainer<GptView, GptRequests>> {
         topK: null,
         topP: null,
         seed: 1,
+        useCache: true,
       });
       return { sample };
     },

@@ -11,13 +11,12 @@ import {
   manualSeed,
   mseLoss,
   select,
-  setBackend,
-  tensor,
   tidy,
   type RNNBase,
   type RecurrentRun,
   type Tensor,
 } from 'webgrad';
+import { copyWeightsToCpu, onCpu } from '../worker/cpu-twin.js';
 import { trainStep, type Trainer } from '../worker/serve-trainer.js';
 
 const SEQ_LEN = 40;
@@ -60,39 +59,18 @@ const models = (): Models => ({
  * active backend.
  */
 function cpuModels(): Models {
-  const active = getBackend().name;
-  setBackend('cpu');
-  try {
+  return onCpu(() => {
     const m = models();
     // forget-gate bias 1 (Gers et al.): f ≈ 0.73 at the start instead of 0.5
     forgetGateBiasInit_(m.lstm.rnn, 1);
     return m;
-  } finally {
-    setBackend(active);
-  }
+  });
 }
 
 /** The RNN-vs-LSTM page's picture: ‖∂L/∂h_t‖ for t = 0 … T−1 of each model on a fixed batch. */
 export interface RnnVsLstmView {
   rnn: number[];
   lstm: number[];
-}
-
-/** Copies `from`'s weights into `to` on the CPU (the diagnostic reads tensors synchronously). */
-async function copyToCpu(
-  from: Module<never[], unknown>,
-  to: Module<never[], unknown>,
-): Promise<void> {
-  const state = from.stateDict();
-  const copies = Object.fromEntries(
-    await Promise.all(
-      Object.entries(state).map(async ([name, t]) => [
-        name,
-        tensor(await t.data(), { shape: t.shape, dtype: t.dtype, backend: 'cpu' }),
-      ]),
-    ),
-  );
-  to.loadStateDict(copies);
 }
 
 /** The page's trainer, created by the training worker (`src/worker/training.worker.ts`). */
@@ -140,8 +118,8 @@ export function createTrainer(): Trainer<RnnVsLstmView, Record<string, never>> {
     async view() {
       if (trained !== cpu) {
         // the diagnostic runs on CPU copies of the models trained on WebGPU
-        await copyToCpu(trained.rnn, cpu.rnn);
-        await copyToCpu(trained.lstm, cpu.lstm);
+        await copyWeightsToCpu(trained.rnn, cpu.rnn);
+        await copyWeightsToCpu(trained.lstm, cpu.lstm);
       }
       // the norms are numbers: every tensor of the diagnostic is freed
       const flow = (model: AddingModel): number[] =>
