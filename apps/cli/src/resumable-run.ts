@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { defaultGenerator, tidy, type GeneratorState, type Tensor } from '@webgrad/core-tensor';
 import {
   deserializeOptimizerState,
@@ -12,10 +12,10 @@ import { clipGradNorm } from '@webgrad/regularize';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointConfig, type Json } from './checkpoint.js';
 import { CliError } from './cli-error.js';
 import type { MetricsLog, MetricsRecord } from './metrics-log.js';
-import { clipNorm, makeOptimizer, makeSchedule, type OptimizerChoice } from './optimizer-choice.js';
+import { addOptimizerOptions, clipNorm, makeOptimizer, makeSchedule, type OPTIMIZERS, type OptimizerChoice, type SCHEDULES } from './optimizer-choice.js';
 import { parsePositiveInt } from './option-parsers.js';
 import { restoreModel, type TrainedModel } from './restore-model.js';
-import type { CommonTrainOptions } from './train-options.js';
+import { addCommonTrainOptions, type CommonTrainOptions, type TrainDefaults } from './train-options.js';
 import { runTrainLoop } from './train-loop.js';
 import { TrainingProgress, formatLoss } from './training-progress.js';
 
@@ -49,6 +49,29 @@ export interface RunConfig extends CheckpointConfig {
 
 /** The options that define every run (a resumed run must not change them). */
 export const RUN_FIXED_OPTIONS = ['lr', 'seed', 'optimizer', 'schedule', 'clip'] as const;
+
+/** A model's defaults for the shared options of a resumable `train` command. */
+export interface ResumableDefaults extends TrainDefaults {
+  /** Default `--optimizer`. */
+  optimizer: (typeof OPTIMIZERS)[number];
+  /** Default `--schedule`. */
+  schedule: (typeof SCHEDULES)[number];
+  /** Default `--clip` (false: off). */
+  clip: number | false;
+}
+
+/**
+ * The command `webgrad train <name>` with every shared option (steps, lr,
+ * seed, backend, metrics, progress; optimizer, schedule, clipping; out,
+ * checkpoints, resume, stop-after) at the model's `defaults`; the model
+ * adds its own options and action.
+ */
+export function resumableTrainCommand(name: string, description: string, defaults: ResumableDefaults): Command {
+  const cmd = new Command(name).description(description);
+  addCommonTrainOptions(cmd, defaults);
+  addOptimizerOptions(cmd, defaults);
+  return addRunOptions(cmd, name);
+}
 
 /** Adds `--out`, `--checkpoint-every`, `--resume` and `--stop-after` to a model's command. */
 export function addRunOptions(cmd: Command, family: string): Command {

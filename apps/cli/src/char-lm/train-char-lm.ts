@@ -11,10 +11,8 @@ import { CliError } from '../cli-error.js';
 import { onCpu } from '../cpu-copy.js';
 import { lineChartPng, lossCurvePng, SERIES_COLORS } from '../loss-curve.js';
 import { MetricsLog } from '../metrics-log.js';
-import { addOptimizerOptions } from '../optimizer-choice.js';
 import { parsePositiveInt, parsePositiveNumber } from '../option-parsers.js';
-import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../resumable-run.js';
-import { addCommonTrainOptions } from '../train-options.js';
+import { prepareRun, resumableTrainCommand, trainResumable, type ResumableTrainOptions, type RunConfig } from '../resumable-run.js';
 import { formatLoss } from '../training-progress.js';
 import { buildCharLm, readTrainingText, splitText, windowBatches, type CharLmConfig, type CharLmFamily } from './char-lm-setup.js';
 
@@ -59,13 +57,7 @@ function parseDropout(value: string): number {
  */
 export function charLmCommand(family: CharLmFamily): Command {
   const cell = family === 'char-lstm' ? 'LSTM' : 'GRU';
-  const cmd = new Command(family).description(
-    `train a character-level ${cell} language model on tiny Shakespeare (or --data) and generate text`,
-  );
-  addCommonTrainOptions(cmd, { steps: 300, lr: 0.005, seed: 0 });
-  addOptimizerOptions(cmd, { optimizer: 'adam', schedule: 'cosine', clip: 1 });
-  addRunOptions(cmd, family);
-  return cmd
+  return resumableTrainCommand(family, `train a character-level ${cell} language model on tiny Shakespeare (or --data) and generate text`, { steps: 300, lr: 0.005, seed: 0, optimizer: 'adam', schedule: 'cosine', clip: 1 })
     .option('--data <file>', 'a UTF-8 text file to train on (default: the shipped tiny Shakespeare)')
     .option('--val-fraction <f>', 'fraction of the text held out for validation', parseFraction, 0.1)
     .option('--batch-size <n>', 'sequences per batch', parsePositiveInt, 32)

@@ -18,11 +18,9 @@ import { digitsSplit } from '../../digits-split.js';
 import { readScalar } from '../../read-scalar.js';
 import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
-import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt, parsePositiveNumber } from '../../option-parsers.js';
-import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
+import { prepareRun, resumableTrainCommand, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
 import { epochBatch } from '../../step-data.js';
-import { addCommonTrainOptions } from '../../train-options.js';
 import { formatLoss } from '../../training-progress.js';
 
 const ARCHS = ['mlp', 'conv'] as const;
@@ -99,13 +97,7 @@ export function reconstructionError(model: Autoencoder, x: Tensor): Promise<numb
  * reconstructions.
  */
 export function aeCommand(): Command {
-  const cmd = new Command('ae').description(
-    'train an autoencoder (MLP or conv; plain, denoising or sparse) on the 8x8 digits; held-out reconstruction error and a reconstruction grid PNG',
-  );
-  addCommonTrainOptions(cmd, { steps: 600, lr: 0.003, seed: 0 });
-  addOptimizerOptions(cmd, { optimizer: 'adam', schedule: 'cosine', clip: false });
-  addRunOptions(cmd, 'ae');
-  return cmd
+  return resumableTrainCommand('ae', 'train an autoencoder (MLP or conv; plain, denoising or sparse) on the 8x8 digits; held-out reconstruction error and a reconstruction grid PNG', { steps: 600, lr: 0.003, seed: 0, optimizer: 'adam', schedule: 'cosine', clip: false })
     .addOption(new Option('--arch <name>', 'encoder and decoder: MLP or convolutional').choices(ARCHS).default('mlp'))
     .addOption(new Option('--variant <name>', 'plain; denoising (reconstruct clean from corrupted); sparse (KL sparsity penalty on sigmoid codes, MLP only)').choices(VARIANTS).default('plain'))
     .option('--code-size <n>', 'size of the code', parsePositiveInt, 16)

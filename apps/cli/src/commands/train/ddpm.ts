@@ -21,11 +21,9 @@ import { digitsSplit } from '../../digits-split.js';
 import { readScalar } from '../../read-scalar.js';
 import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
-import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt } from '../../option-parsers.js';
-import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
+import { prepareRun, resumableTrainCommand, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
 import { epochBatch, stepSeed } from '../../step-data.js';
-import { addCommonTrainOptions } from '../../train-options.js';
 import { formatLoss } from '../../training-progress.js';
 
 const DATASETS = ['moons', 'digits'] as const;
@@ -136,12 +134,7 @@ export function ddimSteps(options: { sampler: Sampler; sampleSteps: number }, co
  * loss and writes samples and the denoising sequence as PNGs.
  */
 export function ddpmCommand(): Command {
-  const cmd = new Command('ddpm').description(
-    'train a denoising diffusion model on two moons or the 8x8 digits; sample grid / scatter PNG and the denoising sequence',
-  );
-  addCommonTrainOptions(cmd, { steps: 1500, lr: 0.002, seed: 0 });
-  addOptimizerOptions(cmd, { optimizer: 'adam', schedule: 'cosine', clip: 1 });
-  addRunOptions(cmd, 'ddpm');
+  const cmd = resumableTrainCommand('ddpm', 'train a denoising diffusion model on two moons or the 8x8 digits; sample grid / scatter PNG and the denoising sequence', { steps: 1500, lr: 0.002, seed: 0, optimizer: 'adam', schedule: 'cosine', clip: 1 });
   cmd
     .addOption(new Option('--data <name>', 'two moons (2-D points) or the 8x8 digits').choices(DATASETS).default('moons'))
     .option('--timesteps <n>', 'diffusion steps T of the cosine schedule', parsePositiveInt, 100)

@@ -10,10 +10,8 @@ import { readTrainingText, splitText, windowBatches } from '../../char-lm/char-l
 import { type Json } from '../../checkpoint.js';
 import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
-import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt, parsePositiveNumber } from '../../option-parsers.js';
-import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
-import { addCommonTrainOptions } from '../../train-options.js';
+import { prepareRun, resumableTrainCommand, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
 import { formatLoss } from '../../training-progress.js';
 
 /** Options of `webgrad train gpt`. */
@@ -62,12 +60,7 @@ export function buildGpt(cfg: GptConfig): GPT {
  * reporting the validation loss and ending with generated text.
  */
 export function gptCommand(): Command {
-  const cmd = new Command('gpt').description(
-    'train a small character-level GPT on tiny Shakespeare (or --data) and generate text',
-  );
-  addCommonTrainOptions(cmd, { steps: 300, lr: 0.003, seed: 0 });
-  addOptimizerOptions(cmd, { optimizer: 'adamw', schedule: 'constant', clip: 1 });
-  return addRunOptions(cmd, 'gpt')
+  return resumableTrainCommand('gpt', 'train a small character-level GPT on tiny Shakespeare (or --data) and generate text', { steps: 300, lr: 0.003, seed: 0, optimizer: 'adamw', schedule: 'constant', clip: 1 })
     .option('--data <file>', 'a UTF-8 text file to train on (default: the shipped tiny Shakespeare)')
     .option('--batch-size <n>', 'sequences per batch', parsePositiveInt, 16)
     .option('--block-size <n>', 'context length in characters', parsePositiveInt, 64)

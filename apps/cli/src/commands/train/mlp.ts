@@ -9,18 +9,16 @@ import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { digitsSplit } from '../../digits-split.js';
 import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
-import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt } from '../../option-parsers.js';
 import {
-  addRunOptions,
   prepareRun,
+  resumableTrainCommand,
   stepsOfEpochs,
   trainResumable,
   type ResumableTrainOptions,
   type RunConfig,
 } from '../../resumable-run.js';
 import { epochBatch } from '../../step-data.js';
-import { addCommonTrainOptions } from '../../train-options.js';
 
 /** What defines an MLP run (options of the command, fields of its `config.json`). */
 interface MlpSettings {
@@ -67,13 +65,7 @@ export class DigitsMlp extends Module<[Tensor], Tensor> {
  * reporting the held-out accuracy.
  */
 export function mlpCommand(): Command {
-  const cmd = new Command('mlp').description(
-    'train a one-hidden-layer ReLU classifier on the shipped 8x8 digits and report the test accuracy',
-  );
-  // the run is --epochs long unless --steps is given
-  addCommonTrainOptions(cmd, { steps: 1, lr: 0.01, seed: 0 });
-  addOptimizerOptions(cmd, { optimizer: 'adam', schedule: 'constant', clip: false });
-  return addRunOptions(cmd, 'mlp')
+  return resumableTrainCommand('mlp', 'train a one-hidden-layer ReLU classifier on the shipped 8x8 digits and report the test accuracy', { steps: 1, lr: 0.01, seed: 0, optimizer: 'adam', schedule: 'constant', clip: false })
     .option('--epochs <n>', 'passes over the training images (unless --steps is given)', parsePositiveInt, 20)
     .option('--batch-size <n>', 'images per batch', parsePositiveInt, 64)
     .option('--hidden-size <n>', 'hidden units', parsePositiveInt, 64)

@@ -10,12 +10,10 @@ import { CliError } from '../../cli-error.js';
 import { cpuTensor, onCpu } from '../../cpu-copy.js';
 import { lineChartPng, lossCurvesPng, SERIES_COLORS } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
-import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt } from '../../option-parsers.js';
-import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
+import { prepareRun, resumableTrainCommand, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
 import { readScalar } from '../../read-scalar.js';
 import { stepSeed } from '../../step-data.js';
-import { addCommonTrainOptions } from '../../train-options.js';
 import { formatLoss } from '../../training-progress.js';
 
 /** The recurrent units compared. */
@@ -139,13 +137,7 @@ interface TaskBatch {
  * held-out accuracy, the loss curves and the gradient flow ‖∂L/∂h_t‖.
  */
 export function rnnVsLstmCommand(): Command {
-  const cmd = new Command('rnn-vs-lstm').description(
-    'train a plain RNN, an LSTM and a GRU side by side on the adding problem or the copy task; comparison table, loss curves and gradient-flow plot',
-  );
-  addCommonTrainOptions(cmd, { steps: 600, lr: 0.01, seed: 0 });
-  addOptimizerOptions(cmd, { optimizer: 'adam', schedule: 'constant', clip: 1 });
-  addRunOptions(cmd, 'rnn-vs-lstm');
-  return cmd
+  return resumableTrainCommand('rnn-vs-lstm', 'train a plain RNN, an LSTM and a GRU side by side on the adding problem or the copy task; comparison table, loss curves and gradient-flow plot', { steps: 600, lr: 0.01, seed: 0, optimizer: 'adam', schedule: 'constant', clip: 1 })
     .addOption(new Option('--task <name>', 'adding: sum of two marked values; copy: recall symbols after a delay').choices(TASKS).default('adding'))
     .option('--cells <list>', 'recurrent units to compare, comma-separated', parseCells, [...CELLS])
     .option('--seq-len <n>', 'adding problem: sequence length T', parsePositiveInt, 30)

@@ -7,11 +7,9 @@ import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { CliError } from '../../cli-error.js';
 import { onCpu } from '../../cpu-copy.js';
 import { MetricsLog } from '../../metrics-log.js';
-import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt } from '../../option-parsers.js';
-import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
+import { prepareRun, resumableTrainCommand, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
 import { stepSeed } from '../../step-data.js';
-import { addCommonTrainOptions } from '../../train-options.js';
 
 /** The digit-string tasks. */
 const TASKS = ['reverse', 'sort'] as const;
@@ -150,13 +148,7 @@ export function formatExamples(r: Seq2SeqAccuracy): string {
  * exact-match accuracy under greedy or beam-search decoding.
  */
 export function seq2seqCommand(): Command {
-  const cmd = new Command('seq2seq').description(
-    'train an attention encoder-decoder to reverse or sort digit strings; held-out exact-match accuracy (greedy or beam decoding)',
-  );
-  addCommonTrainOptions(cmd, { steps: 500, lr: 0.005, seed: 0 });
-  addOptimizerOptions(cmd, { optimizer: 'adam', schedule: 'cosine', clip: 1 });
-  addRunOptions(cmd, 'seq2seq');
-  return cmd
+  return resumableTrainCommand('seq2seq', 'train an attention encoder-decoder to reverse or sort digit strings; held-out exact-match accuracy (greedy or beam decoding)', { steps: 500, lr: 0.005, seed: 0, optimizer: 'adam', schedule: 'cosine', clip: 1 })
     .addOption(new Option('--task <name>', 'reverse the digits, or sort them ascending').choices(TASKS).default('reverse'))
     .addOption(new Option('--attention <kind>', 'additive (Bahdanau), multiplicative (Luong) or none').choices(ATTENTIONS).default('bahdanau'))
     .addOption(new Option('--cell <name>', 'recurrent unit of encoder and decoder').choices(['gru', 'lstm']).default('gru'))

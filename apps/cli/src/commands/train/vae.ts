@@ -8,18 +8,16 @@ import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { digitsSplit } from '../../digits-split.js';
 import { lossCurvePng } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
-import { addOptimizerOptions } from '../../optimizer-choice.js';
 import { parsePositiveInt, parsePositiveNumber } from '../../option-parsers.js';
 import {
-  addRunOptions,
   prepareRun,
+  resumableTrainCommand,
   stepsOfEpochs,
   trainResumable,
   type ResumableTrainOptions,
   type RunConfig,
 } from '../../resumable-run.js';
 import { epochBatch } from '../../step-data.js';
-import { addCommonTrainOptions } from '../../train-options.js';
 import { formatLoss } from '../../training-progress.js';
 
 /** What defines a VAE run (options of the command, fields of its `config.json`). */
@@ -62,13 +60,7 @@ export function buildVae(cfg: VaeConfig): VAE {
  * samples from the prior, reconstructions and (for d = 2) the latent map as PNGs.
  */
 export function vaeCommand(): Command {
-  const cmd = new Command('vae').description(
-    'train a (beta-)VAE on the binarised 8x8 digits; held-out ELBO, sample grid and reconstructions as PNG',
-  );
-  // the run is --epochs long unless --steps is given
-  addCommonTrainOptions(cmd, { steps: 1, lr: 0.002, seed: 0 });
-  addOptimizerOptions(cmd, { optimizer: 'adam', schedule: 'constant', clip: false });
-  return addRunOptions(cmd, 'vae')
+  return resumableTrainCommand('vae', 'train a (beta-)VAE on the binarised 8x8 digits; held-out ELBO, sample grid and reconstructions as PNG', { steps: 1, lr: 0.002, seed: 0, optimizer: 'adam', schedule: 'constant', clip: false })
     .option('--epochs <n>', 'passes over the training images (unless --steps is given)', parsePositiveInt, 30)
     .option('--batch-size <n>', 'images per batch', parsePositiveInt, 64)
     .option('--hidden-size <n>', 'hidden units of encoder and decoder', parsePositiveInt, 128)

@@ -4,9 +4,7 @@ import { noGrad } from '@webgrad/autograd';
 import { Linear, Module } from '@webgrad/nn';
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { MetricsLog } from '../../metrics-log.js';
-import { addOptimizerOptions } from '../../optimizer-choice.js';
-import { addRunOptions, prepareRun, trainResumable, type ResumableTrainOptions } from '../../resumable-run.js';
-import { addCommonTrainOptions } from '../../train-options.js';
+import { prepareRun, resumableTrainCommand, trainResumable, type ResumableTrainOptions } from '../../resumable-run.js';
 
 /** The four XOR inputs and targets. */
 const XOR_INPUTS = [
@@ -43,12 +41,7 @@ type XorOptions = ResumableTrainOptions;
  * prints the learned truth table.
  */
 export function xorCommand(): Command {
-  const cmd = new Command('xor').description(
-    'train the 2-2-1 ReLU network on XOR with plain gradient descent and print the learned truth table',
-  );
-  addCommonTrainOptions(cmd, { steps: 2000, lr: 0.1, seed: 0 });
-  addOptimizerOptions(cmd, { optimizer: 'gd', schedule: 'constant', clip: false });
-  return addRunOptions(cmd, 'xor').action(async (options: XorOptions, command: Command) => {
+  return resumableTrainCommand('xor', 'train the 2-2-1 ReLU network on XOR with plain gradient descent and print the learned truth table', { steps: 2000, lr: 0.1, seed: 0, optimizer: 'gd', schedule: 'constant', clip: false }).action(async (options: XorOptions, command: Command) => {
     await trainXor(options, command);
   });
 }
