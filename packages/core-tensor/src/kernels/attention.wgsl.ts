@@ -71,24 +71,45 @@ fn shiftMax(m: f32) -> f32 { if (m == -webgrad_inf()) { return 0.0; } return m; 
 `;
 }
 
+/** The entry point of every attention program: a T×T workgroup; b (the batch) is the y workgroup. */
+const TILE_MAIN = `@compute @workgroup_size(${T}, ${T})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let b = wid.y;
+`;
+
+/**
+ * An attention program: `inputs` and `outputs` f32 bindings, the uniform block, `header`
+ * (the score functions and helpers) and `body`, whose entry point starts with `TILE_MAIN`.
+ */
+function tileProgram(
+  key: string,
+  inputs: number,
+  outputs: number,
+  header: string,
+  body: string,
+): GpuProgram {
+  const f32 = (n: number): string[] => new Array<string>(n).fill('f32');
+  return {
+    key,
+    inputs,
+    outputs,
+    source: () => bindingDecls(f32(inputs), f32(outputs), PARAMS.wgsl) + header + body,
+  };
+}
+
 /** [q, k, v, mask] → [o, lse]. */
-const forwardProgram: GpuProgram = {
-  key: 'attention/forward',
-  inputs: 4,
-  outputs: 2,
-  source: () =>
-    bindingDecls(['f32', 'f32', 'f32', 'f32'], ['f32', 'f32'], PARAMS.wgsl) +
-    scoreFns('in0', 'in1', 'in3') +
-    `
+const forwardProgram = tileProgram(
+  'attention/forward',
+  4,
+  2,
+  scoreFns('in0', 'in1', 'in3'),
+  `
 var<workgroup> Ps: array<f32, ${T * T}>;
 var<workgroup> rowM: array<f32, ${T}>;
 var<workgroup> rowL: array<f32, ${T}>;
 var<workgroup> rowAlpha: array<f32, ${T}>;
 
-@compute @workgroup_size(${T}, ${T})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let b = wid.y;
-  let q0 = wid.x * ${T}u;
+${TILE_MAIN}  let q0 = wid.x * ${T}u;
   let qi = lid.y;
   let i = q0 + qi;
   let rowOk = i < P.L;
@@ -141,7 +162,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
 }
 `,
-};
+);
 
 /**
  * (lse, D = rowsum(dO ⊙ o)) interleaved per row, one thread per row: [dO, o, lse] → [lseD]
@@ -179,24 +200,19 @@ fn pds(b: u32, i: u32, j: u32, mb: u32) -> PDs {
 }
 `;
 
-const GRAD_INPUTS = ['f32', 'f32', 'f32', 'f32', 'f32', 'f32'];
+/** Inputs of both gradient programs: dO, q, k, v, lseD, mask. */
+const GRAD_INPUTS = 6;
 
 /** dq per query tile: [dO, q, k, v, lseD, mask] → [dq]. */
-const gradQProgram: GpuProgram = {
-  key: 'attention/grad-q',
-  inputs: GRAD_INPUTS.length,
-  outputs: 1,
-  source: () =>
-    bindingDecls(GRAD_INPUTS, ['f32'], PARAMS.wgsl) +
-    scoreFns('in1', 'in2', 'in5') +
-    GRAD_FNS +
-    `
+const gradQProgram = tileProgram(
+  'attention/grad-q',
+  GRAD_INPUTS,
+  1,
+  scoreFns('in1', 'in2', 'in5') + GRAD_FNS,
+  `
 var<workgroup> DS: array<f32, ${T * T}>;
 
-@compute @workgroup_size(${T}, ${T})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let b = wid.y;
-  let q0 = wid.x * ${T}u;
+${TILE_MAIN}  let q0 = wid.x * ${T}u;
   let qi = lid.y;
   let i = q0 + qi;
   let rowOk = i < P.L;
@@ -224,25 +240,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   if (rowOk) { for (var e = lid.x; e < P.E; e = e + ${T}u) { out0[qOff + e] = out0[qOff + e] * P.scale; } }
 }
 `,
-};
+);
 
 /** dk and dv per key tile: [dO, q, k, v, lseD, mask] → [dk, dv]. */
-const gradKVProgram: GpuProgram = {
-  key: 'attention/grad-kv',
-  inputs: GRAD_INPUTS.length,
-  outputs: 2,
-  source: () =>
-    bindingDecls(GRAD_INPUTS, ['f32', 'f32'], PARAMS.wgsl) +
-    scoreFns('in1', 'in2', 'in5') +
-    GRAD_FNS +
-    `
+const gradKVProgram = tileProgram(
+  'attention/grad-kv',
+  GRAD_INPUTS,
+  2,
+  scoreFns('in1', 'in2', 'in5') + GRAD_FNS,
+  `
 var<workgroup> Pt: array<f32, ${T * T}>;
 var<workgroup> DSt: array<f32, ${T * T}>;
 
-@compute @workgroup_size(${T}, ${T})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let b = wid.y;
-  let s0 = wid.x * ${T}u;
+${TILE_MAIN}  let s0 = wid.x * ${T}u;
   let kj = lid.y;
   let j = s0 + kj;
   let colOk = j < P.S;
@@ -282,7 +292,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   if (colOk) { for (var e = lid.x; e < P.E; e = e + ${T}u) { out0[kOff + e] = out0[kOff + e] * P.scale; } }
 }
 `,
-};
+);
 
 /** The uniform block of one attention call, from the kernel inputs and attributes. */
 function packParams(
