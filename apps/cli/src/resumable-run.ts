@@ -86,6 +86,13 @@ export function addRunOptions(cmd: Command, family: string): Command {
     );
 }
 
+/** Says in `cmd`'s help that its `--steps` defaults to `--epochs` whole epochs. */
+export function stepsDefaultToEpochs(cmd: Command): Command {
+  const steps = cmd.options.find((o) => o.long === '--steps');
+  if (steps !== undefined) steps.defaultValueDescription = '--epochs whole epochs';
+  return cmd;
+}
+
 /**
  * The steps of a run measured in epochs of `perEpoch` batches: `--steps`
  * when given, else `--epochs` whole epochs.

@@ -13,6 +13,7 @@ import { parsePositiveInt } from '../../option-parsers.js';
 import {
   prepareRun,
   resumableTrainCommand,
+  stepsDefaultToEpochs,
   stepsOfEpochs,
   trainResumable,
   type ResumableTrainOptions,
@@ -65,7 +66,9 @@ export class DigitsMlp extends Module<[Tensor], Tensor> {
  * reporting the held-out accuracy.
  */
 export function mlpCommand(): Command {
-  return resumableTrainCommand('mlp', 'train a one-hidden-layer ReLU classifier on the shipped 8x8 digits and report the test accuracy', { steps: 1, lr: 0.01, seed: 0, optimizer: 'adam', schedule: 'constant', clip: false })
+  return stepsDefaultToEpochs(
+    resumableTrainCommand('mlp', 'train a one-hidden-layer ReLU classifier on the shipped 8x8 digits and report the test accuracy', { steps: 1, lr: 0.01, seed: 0, optimizer: 'adam', schedule: 'constant', clip: false }),
+  )
     .option('--epochs <n>', 'passes over the training images (unless --steps is given)', parsePositiveInt, 20)
     .option('--batch-size <n>', 'images per batch', parsePositiveInt, 64)
     .option('--hidden-size <n>', 'hidden units', parsePositiveInt, 64)

@@ -12,6 +12,7 @@ import { parsePositiveInt, parsePositiveNumber } from '../../option-parsers.js';
 import {
   prepareRun,
   resumableTrainCommand,
+  stepsDefaultToEpochs,
   stepsOfEpochs,
   trainResumable,
   type ResumableTrainOptions,
@@ -60,7 +61,9 @@ export function buildVae(cfg: VaeConfig): VAE {
  * samples from the prior, reconstructions and (for d = 2) the latent map as PNGs.
  */
 export function vaeCommand(): Command {
-  return resumableTrainCommand('vae', 'train a (beta-)VAE on the binarised 8x8 digits; held-out ELBO, sample grid and reconstructions as PNG', { steps: 1, lr: 0.002, seed: 0, optimizer: 'adam', schedule: 'constant', clip: false })
+  return stepsDefaultToEpochs(
+    resumableTrainCommand('vae', 'train a (beta-)VAE on the binarised 8x8 digits; held-out ELBO, sample grid and reconstructions as PNG', { steps: 1, lr: 0.002, seed: 0, optimizer: 'adam', schedule: 'constant', clip: false }),
+  )
     .option('--epochs <n>', 'passes over the training images (unless --steps is given)', parsePositiveInt, 30)
     .option('--batch-size <n>', 'images per batch', parsePositiveInt, 64)
     .option('--hidden-size <n>', 'hidden units of encoder and decoder', parsePositiveInt, 128)
