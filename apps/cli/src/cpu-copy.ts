@@ -8,8 +8,8 @@ export async function cpuTensor(t: Tensor): Promise<Tensor> {
 
 /**
  * `model` itself when it lives on the CPU, else a copy built there by
- * `build()` with its weights: for the diagnostics and decoders that read
- * tensors synchronously, which only the CPU backend can.
+ * `build()` with its weights: for the seq2seq decoders, which read tensors
+ * synchronously, which only the CPU backend can.
  */
 export async function onCpu<M extends TrainedModel>(model: M, build: () => M): Promise<M> {
   const weights = model.stateDict();

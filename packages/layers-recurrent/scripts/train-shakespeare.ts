@@ -42,17 +42,17 @@ for (let epoch = 0; ; epoch++) {
   if (epoch >= 2) for (const g of opt.paramGroups) g.lr = (g.lr as number) * 0.5;
   let state: CharLMState | null = null;
   for (const { inputs, targets } of lmStreamBatches(trainIds, { seqLen: 64, batchSize: 32 })) {
-    const r = model.trainStep(inputs, targets, opt, { state, maxGradNorm: 5 });
+    const r = await model.trainStep(inputs, targets, opt, { state, maxGradNorm: 5 });
     state = r.state;
     recent.push(r.loss);
     step++;
     if (step % 25 === 0) log({ event: 'progress', epoch, step, loss: +r.loss.toFixed(4) });
     if (step % evalEvery === 0) {
-      const val = model.evaluate(valIds, { seqLen: 256, batchSize: 16 });
+      const val = await model.evaluate(valIds, { seqLen: 256, batchSize: 16 });
       log({ event: 'eval', epoch, step, trainLoss: +(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(4), valLoss: +val.loss.toFixed(4), valPerplexity: +val.perplexity.toFixed(3) });
       recent = [];
       if (val.loss < target) {
-        const sample = tok.decode(model.generate({ prompt: tok.encode('ROMEO:'), length: 300, temperature: 0.8, seed: 1 }));
+        const sample = tok.decode(await model.generate({ prompt: tok.encode('ROMEO:'), length: 300, temperature: 0.8, seed: 1 }));
         log({ event: 'reached', step, valLoss: +val.loss.toFixed(4), sample });
         process.exit(0);
       }

@@ -156,19 +156,24 @@ export class CharLanguageModel extends Module<[Tensor, (CharLMState | null)?], C
 
   /**
    * One optimisation step on a batch: loss, backward, optional gradient
-   * clipping, `optimizer.step()`. Returns the loss and the final state,
+   * clipping, `optimizer.step()`. Resolves to the loss and the final state,
    * detached, to carry into the next chunk of the same tracks (stateful
    * truncated BPTT with k1 = k2 = T). Intermediate tensors are freed.
+   * Asynchronous because the loss is read back from the model's backend
+   * (WebGPU included).
    */
-  trainStep(inputs: Tensor, targets: Tensor, optimizer: StepOptimizer, options: CharLMTrainStepOptions = {}): { loss: number; state: CharLMState } {
-    return tidy(() => {
+  async trainStep(inputs: Tensor, targets: Tensor, optimizer: StepOptimizer, options: CharLMTrainStepOptions = {}): Promise<{ loss: number; state: CharLMState }> {
+    const step = tidy(() => {
       const { loss, state } = this.loss(inputs, targets, options.state ?? null);
       optimizer.zeroGrad();
       loss.backward();
       if (options.maxGradNorm !== undefined) clipGradNorm(this.parameters(), options.maxGradNorm);
       optimizer.step();
-      return { loss: loss.item(), state: detachState(state) };
+      return { loss: loss.detach(), state: detachState(state) };
     });
+    const loss = await step.loss.itemAsync();
+    step.loss.dispose();
+    return { loss, state: step.state };
   }
 
   /**
@@ -177,7 +182,7 @@ export class CharLanguageModel extends Module<[Tensor, (CharLMState | null)?], C
    * along (every token but each track's first is predicted with its full
    * history in the track), in evaluation mode without gradients.
    */
-  evaluate(tokens: ArrayLike<number>, options: CharLMEvaluateOptions = {}): CharLMEvaluation {
+  async evaluate(tokens: ArrayLike<number>, options: CharLMEvaluateOptions = {}): Promise<CharLMEvaluation> {
     const seqLen = options.seqLen ?? 256;
     const B = options.batchSize ?? 16;
     const track = Math.floor((tokens.length - 1) / B);
@@ -199,20 +204,24 @@ export class CharLanguageModel extends Module<[Tensor, (CharLMState | null)?], C
           }
         }
         const prev: CharLMState | null = state;
+        const backend = this.head.weight.backend.name;
         const r = tidy(() =>
           noGrad(() => {
-            const { logits, state: s } = this.forward(tensor(x, { dtype: 'int32', shape: [B, T] }), prev);
-            const nll = crossEntropy(reshape(logits, [-1, this.options.vocabSize]), tensor(y, { dtype: 'int32' }), { reduction: 'sum' });
-            return { sum: nll.item(), state: s };
+            const { logits, state: s } = this.forward(tensor(x, { dtype: 'int32', shape: [B, T], backend }), prev);
+            const nll = crossEntropy(reshape(logits, [-1, this.options.vocabSize]), tensor(y, { dtype: 'int32', backend }), { reduction: 'sum' });
+            return { sum: nll, state: s };
           }),
         );
         prev?.h.dispose();
         prev?.c?.dispose();
         state = r.state;
-        total += r.sum;
+        total += await r.sum.itemAsync();
+        r.sum.dispose();
         count += B * T;
       }
     } finally {
+      state?.h.dispose();
+      state?.c?.dispose();
       this.train(wasTraining);
     }
     const loss = total / count;
@@ -222,10 +231,12 @@ export class CharLanguageModel extends Module<[Tensor, (CharLMState | null)?], C
   /**
    * Samples `length` tokens after `prompt`: each next token is drawn from
    * the model's distribution (with temperature, top-k and top-p) and fed
-   * back. Seeded: the same seed, prompt and options give the same tokens.
-   * Runs in evaluation mode without gradients.
+   * back. Seeded: the same seed, prompt and options give the same tokens on
+   * every backend (the uniform draws come from the CPU's Philox stream).
+   * Runs in evaluation mode without gradients; asynchronous because each
+   * step's logits are read back from the model's backend.
    */
-  generate(options: GenerateOptions): number[] {
+  async generate(options: GenerateOptions): Promise<number[]> {
     if (options.prompt.length === 0) throw new ArgumentError('generate', 'the prompt needs at least one token (e.g. a BOS id)');
     if (!Number.isInteger(options.length) || options.length < 0) throw new ArgumentError('generate', `length must be a non-negative integer, got ${options.length}`);
     const generator = options.generator ?? new Generator(options.seed ?? 0);
@@ -233,26 +244,33 @@ export class CharLanguageModel extends Module<[Tensor, (CharLMState | null)?], C
     const wasTraining = this.training;
     this.eval();
     const out: number[] = [];
+    let state: CharLMState | null = null;
     try {
-      noGrad(() => {
-        let input = tensor(Int32Array.from(options.prompt), { dtype: 'int32', shape: [1, options.prompt.length] });
-        let state: CharLMState | null = null;
-        for (let i = 0; i < options.length; i++) {
-          const step = tidy(() => {
-            const { logits, state: s } = this.forward(input.to(backend), state);
-            const last = select(select(logits, 0, 0), 0, logits.shape[1]! - 1).to('cpu').dataSync();
-            return { last, state: s, u: rand([], { generator }).item() };
-          });
-          state?.h.dispose();
-          state?.c?.dispose();
-          state = step.state;
-          const token = sampleToken(step.last, step.u, options);
-          out.push(token);
-          if (token === options.stopToken) break;
-          input = tensor(Int32Array.of(token), { dtype: 'int32', shape: [1, 1] });
-        }
-      });
+      let input = options.prompt;
+      for (let i = 0; i < options.length; i++) {
+        const prev: CharLMState | null = state;
+        const step = tidy(() =>
+          noGrad(() => {
+            const ids = tensor(Int32Array.from(input), { dtype: 'int32', shape: [1, input.length], backend });
+            const { logits, state: s } = this.forward(ids, prev);
+            return { last: select(select(logits, 0, 0), 0, logits.shape[1]! - 1), state: s };
+          }),
+        );
+        prev?.h.dispose();
+        prev?.c?.dispose();
+        state = step.state;
+        const last = await step.last.data();
+        step.last.dispose();
+        const u = rand([], { generator, backend: 'cpu' });
+        const token = sampleToken(last, u.item(), options);
+        u.dispose();
+        out.push(token);
+        if (token === options.stopToken) break;
+        input = [token];
+      }
     } finally {
+      state?.h.dispose();
+      state?.c?.dispose();
       this.train(wasTraining);
     }
     return out;

@@ -8,8 +8,8 @@ import { CharLanguageModel, type CharLanguageModelOptions } from './char-languag
  * @example
  * ```ts
  * const model = new CharLSTM({ vocabSize: 65, hiddenSize: 256, numLayers: 2 });
- * const { loss, state } = model.trainStep(inputs, targets, adam, { maxGradNorm: 5 });
- * const text = tokenizer.decode(model.generate({ prompt: tokenizer.encode('ROMEO:'), length: 200, temperature: 0.8, seed: 1 }));
+ * const { loss, state } = await model.trainStep(inputs, targets, adam, { maxGradNorm: 5 });
+ * const text = tokenizer.decode(await model.generate({ prompt: tokenizer.encode('ROMEO:'), length: 200, temperature: 0.8, seed: 1 }));
  * ```
  */
 export class CharLSTM extends CharLanguageModel {

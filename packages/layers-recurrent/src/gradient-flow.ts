@@ -1,4 +1,4 @@
-import { ArgumentError, concat, expand, eye, reshape, select, transpose, unsqueeze, zeros, type Tensor } from '@webgrad/core-tensor';
+import { ArgumentError, concat, expand, eye, reshape, select, tidy, transpose, unsqueeze, zeros, type Tensor } from '@webgrad/core-tensor';
 import { gradients, noGrad } from '@webgrad/autograd';
 import { spectralNorm, spectralRadius } from './eigenvalues.js';
 import { projectInput, recurrentStep, type RecurrentMode, type RecurrentState, type RecurrentWeights } from './recurrent-step.js';
@@ -28,24 +28,48 @@ export interface HiddenGradientNorms {
  * loss's gradient reaches each hidden state. With a loss on the last step
  * only, the norms show vanishing (decaying towards t = 0) or exploding
  * gradients directly, as numbers ready to plot. `loss` maps the run (output
- * and final states) to a one-element tensor.
+ * and final states) to a one-element tensor. Asynchronous, because the
+ * numbers are read back from the layer's backend (WebGPU included).
  *
  * @example
  * ```ts
- * const { norms } = hiddenGradientNorms(rnn, x, (r) => r.output.select(0, -1).sum());
+ * const { norms } = await hiddenGradientNorms(rnn, x, (r) => r.output.select(0, -1).sum());
  * norms[0][0]; // ‖∂L/∂h_t‖ for t = 0..T−1 of layer 0
  * ```
  */
-export function hiddenGradientNorms(layer: RNNBase, input: Tensor, loss: (run: RecurrentRun) => Tensor, options: FlowRunOptions = {}): HiddenGradientNorms {
-  const run = layer.run(input, options.h0 ?? null, options.c0 ?? null, options.sequence, { keepStates: true });
-  const L = loss(run);
-  if (L.size !== 1) throw new ArgumentError('hiddenGradientNorms', `the loss must be a one-element tensor, got shape [${L.shape.join(', ')}]`);
-  const states = run.states!;
-  const hs = states.flatMap((dirs) => dirs.flatMap((steps) => steps.map((s) => s.h)));
-  const gs = gradients(L, hs, { allowUnused: true });
-  let k = 0;
-  const norms = states.map((dirs) => dirs.map((steps) => steps.map(() => l2(gs[k++]!))));
-  return { norms, loss: L.item() };
+export async function hiddenGradientNorms(layer: RNNBase, input: Tensor, loss: (run: RecurrentRun) => Tensor, options: FlowRunOptions = {}): Promise<HiddenGradientNorms> {
+  // the graph is built and differentiated in one tidy scope: only the gradients and the loss
+  // value survive it, and they are freed once read back
+  const { grads, value, steps } = tidy(() => {
+    const run = layer.run(input, options.h0 ?? null, options.c0 ?? null, options.sequence, { keepStates: true });
+    const L = loss(run);
+    if (L.size !== 1) throw new ArgumentError('hiddenGradientNorms', `the loss must be a one-element tensor, got shape [${L.shape.join(', ')}]`);
+    const states = run.states!;
+    const hs = states.flatMap((dirs) => dirs.flatMap((ss) => ss.map((s) => s.h)));
+    // the parameters are differentiated too (their gradients are dropped): then every node of the
+    // graph runs and releases the tensors it saved, which a pass to the states alone would leave
+    // held by the nodes that only lead to the weights
+    const weights = layer.parameters().filter((p) => p.requiresGrad);
+    const gs = gradients(L, [...hs, ...weights], { allowUnused: true });
+    return { grads: gs, value: L.detach(), steps: states.map((dirs) => dirs.map((ss) => ss.length)) };
+  });
+  try {
+    const norms: number[][][] = [];
+    let k = 0;
+    for (const dirs of steps) {
+      const byDirection: number[][] = [];
+      for (const T of dirs) {
+        const byStep: number[] = [];
+        for (let t = 0; t < T; t++) byStep.push(await l2(grads[k++]));
+        byDirection.push(byStep);
+      }
+      norms.push(byDirection);
+    }
+    return { norms, loss: await value.itemAsync() };
+  } finally {
+    for (const g of grads) g?.dispose();
+    value.dispose();
+  }
 }
 
 /** Which recurrence to differentiate, and what to return. */
@@ -83,48 +107,59 @@ export interface RecurrentJacobians {
  * step, see `stepJacobian`), with their spectral radii and norms and the
  * norms of their products: ∂L/∂s_k = (J_{T−1} ⋯ J_{k+1})ᵀ ∂L/∂s_{T−1}, so
  * products that shrink geometrically mean vanishing gradients and products
- * that grow mean exploding ones.
+ * that grow mean exploding ones. Asynchronous: the Jacobians are read back
+ * from the layer's backend.
  *
  * @example
  * ```ts
- * const { spectralRadius, productNorm } = recurrentJacobians(rnn, x);
+ * const { spectralRadius, productNorm } = await recurrentJacobians(rnn, x);
  * ```
  */
-export function recurrentJacobians(layer: RNNBase, input: Tensor, options: RecurrentJacobianOptions = {}): RecurrentJacobians {
+export async function recurrentJacobians(layer: RNNBase, input: Tensor, options: RecurrentJacobianOptions = {}): Promise<RecurrentJacobians> {
   const li = options.layer ?? 0;
   const d = options.direction ?? 0;
   const b = options.sample ?? 0;
   const w = layer.weights(li, d);
-  const { steps, states, initial } = noGrad(() => {
-    const run = layer.run(input, options.h0 ?? null, options.c0 ?? null, options.sequence, { keepStates: true });
-    const st = run.states!;
-    // the layer's input: the network input, or the layer below's states (equal to its outputs in eval mode)
-    let x = input.rank === 2 ? unsqueeze(input, 1) : layer.batchFirst ? transpose(input, 0, 1) : input;
-    if (li > 0) x = concat(st[li - 1]!.map((dir) => concat(dir.map((s) => s.h), 0)), 2);
-    const k = li * layer.numDirections + d;
-    const pick = (t: Tensor | null | undefined): Tensor | null => (t ? (input.rank === 2 ? unsqueeze(select(t, 0, k), 0) : select(t, 0, k)) : null);
-    const h0 = pick(options.h0);
-    const c0 = pick(options.c0);
-    return { steps: projectInput(layer.mode, w, x), states: st[li]![d]!, initial: { h: h0, c: c0 } };
+  // every Jacobian is built in one tidy scope (only the matrices survive it) and then read back
+  const jacobians = tidy(() => {
+    const { steps, states, initial } = noGrad(() => {
+      const run = layer.run(input, options.h0 ?? null, options.c0 ?? null, options.sequence, { keepStates: true });
+      const st = run.states!;
+      // the layer's input: the network input, or the layer below's states (equal to its outputs in eval mode)
+      let x = input.rank === 2 ? unsqueeze(input, 1) : layer.batchFirst ? transpose(input, 0, 1) : input;
+      if (li > 0) x = concat(st[li - 1]!.map((dir) => concat(dir.map((s) => s.h), 0)), 2);
+      const k = li * layer.numDirections + d;
+      const pick = (t: Tensor | null | undefined): Tensor | null => (t ? (input.rank === 2 ? unsqueeze(select(t, 0, k), 0) : select(t, 0, k)) : null);
+      const h0 = pick(options.h0);
+      const c0 = pick(options.c0);
+      return { steps: projectInput(layer.mode, w, x), states: st[li]![d]!, initial: { h: h0, c: c0 } };
+    });
+    const T = states.length;
+    const B = steps.shape[1]!;
+    if (!Number.isInteger(b) || b < 0 || b >= B) throw new ArgumentError('recurrentJacobians', `sample ${b} is out of range for a batch of ${B}`);
+    const order = Array.from({ length: T }, (_, k) => (d === 1 ? T - 1 - k : k));
+    const sampleState = (s: RecurrentState): RecurrentState => ({ h: select(select(s.h, 0, 0), 0, b), c: s.c ? select(select(s.c, 0, 0), 0, b) : null });
+    const zero = (n: number): Tensor => zeros([n], { dtype: steps.dtype, backend: steps.backend.name });
+    let prev: RecurrentState = {
+      h: initial.h ? select(initial.h, 0, b) : zero(layer.outputHiddenSize),
+      c: layer.mode === 'LSTM' ? (initial.c ? select(initial.c, 0, b) : zero(layer.hiddenSize)) : null,
+    };
+    const js: Tensor[] = [];
+    for (const t of order) {
+      const gi = noGrad(() => select(select(steps, 0, t), 0, b));
+      js.push(stepJacobianTensor(layer.mode, w, gi, prev));
+      prev = sampleState(states[t]!);
+    }
+    return js;
   });
-  const T = states.length;
-  const B = steps.shape[1]!;
-  if (!Number.isInteger(b) || b < 0 || b >= B) throw new ArgumentError('recurrentJacobians', `sample ${b} is out of range for a batch of ${B}`);
-  const order = Array.from({ length: T }, (_, k) => (d === 1 ? T - 1 - k : k));
-  const sampleState = (s: RecurrentState): RecurrentState => ({ h: select(select(s.h, 0, 0), 0, b), c: s.c ? select(select(s.c, 0, 0), 0, b) : null });
+  const mats: Float64Array[] = [];
+  try {
+    for (const J of jacobians) mats.push(Float64Array.from(await J.data()));
+  } finally {
+    for (const J of jacobians) J.dispose();
+  }
   const P = layer.outputHiddenSize;
   const H = layer.hiddenSize;
-  const zero = (n: number): Tensor => zeros([n], { dtype: steps.dtype, backend: steps.backend.name });
-  let prev: RecurrentState = {
-    h: initial.h ? select(initial.h, 0, b) : zero(P),
-    c: layer.mode === 'LSTM' ? (initial.c ? select(initial.c, 0, b) : zero(H)) : null,
-  };
-  const mats: Float64Array[] = [];
-  for (const t of order) {
-    const gi = noGrad(() => select(select(steps, 0, t), 0, b));
-    mats.push(stepJacobian(layer.mode, w, gi, prev));
-    prev = sampleState(states[t]!);
-  }
   const N = layer.mode === 'LSTM' ? P + H : P;
   const out: RecurrentJacobians = {
     stateSize: N,
@@ -141,9 +176,19 @@ export function recurrentJacobians(layer: RNNBase, input: Tensor, options: Recur
  * projected input `gi` ([G·H], see `projectInput`), for one sequence; s = h,
  * or [h; c] for an LSTM. The state is replicated N times as a batch and one
  * backward pass with the identity as output gradient gives all N rows.
- * Returns the N×N matrix row-major: J[i·N + j] = ∂s′_i/∂s_j.
+ * Resolves to the N×N matrix row-major: J[i·N + j] = ∂s′_i/∂s_j.
  */
-export function stepJacobian(mode: RecurrentMode, w: RecurrentWeights, gi: Tensor, state: RecurrentState): Float64Array {
+export async function stepJacobian(mode: RecurrentMode, w: RecurrentWeights, gi: Tensor, state: RecurrentState): Promise<Float64Array> {
+  const J = tidy(() => stepJacobianTensor(mode, w, gi, state));
+  try {
+    return Float64Array.from(await J.data());
+  } finally {
+    J.dispose();
+  }
+}
+
+/** `stepJacobian`'s matrix as an [N, N] tensor on the weights' backend. */
+function stepJacobianTensor(mode: RecurrentMode, w: RecurrentWeights, gi: Tensor, state: RecurrentState): Tensor {
   const P = state.h.shape[0]!;
   const H = state.c ? state.c.shape[0]! : 0;
   const N = P + H;
@@ -154,8 +199,7 @@ export function stepJacobian(mode: RecurrentMode, w: RecurrentWeights, gi: Tenso
   const out = next.c ? concat([next.h, next.c], 1) : next.h;
   const id = eye(N, N, { dtype: out.dtype, backend: out.backend.name });
   const gs = gradients(out, c ? [h, c] : [h], { gradOutputs: [id], allowUnused: true });
-  const J = gs.length === 2 ? concat(gs, 1) : gs[0]!;
-  return Float64Array.from(J.to('cpu').dataSync());
+  return gs.length === 2 ? concat(gs, 1) : gs[0]!;
 }
 
 function productNorms(mats: readonly Float64Array[], N: number): number[] {
@@ -180,8 +224,10 @@ function productNorms(mats: readonly Float64Array[], N: number): number[] {
   return norms;
 }
 
-function l2(t: Tensor): number {
-  const v = t.to('cpu').dataSync();
+/** ‖g‖ in double precision on the host; an unused state (no gradient) has norm 0. */
+async function l2(t: Tensor | null | undefined): Promise<number> {
+  if (!t) return 0;
+  const v = await t.data();
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
   return Math.sqrt(s);

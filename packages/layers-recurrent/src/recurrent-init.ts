@@ -1,4 +1,4 @@
-import { ArgumentError, concat, fromTypedArray, zeros } from '@webgrad/core-tensor';
+import { ArgumentError, add, concat, fromTypedArray, mul, zeros } from '@webgrad/core-tensor';
 import { noGrad } from '@webgrad/autograd';
 import { eye_, normal_, orthogonal_, zeros_, type Parameter } from '@webgrad/nn';
 import { gateCount } from './recurrent-step.js';
@@ -96,10 +96,13 @@ export function forgetGateBiasInit_<M extends RNNBase | RNNCellBase>(module: M, 
   noGrad(() => {
     for (const [name, p] of module.namedParameters()) {
       if (!name.startsWith('bias_')) continue;
+      // on the parameter's own backend (no read-back): p ⊙ keep + fill, where keep
+      // is 0 on the forget gate's slice [H, 2H) and fill holds its new values
       const H = p.shape[0]! / 4;
-      const v = Float64Array.from(p.to('cpu').dataSync());
-      v.fill(name.startsWith('bias_ih') ? value : 0, H, 2 * H);
-      p.assign_(fromTypedArray(v, p.shape, { dtype: p.dtype, backend: p.backend.name }));
+      const keep = new Float64Array(4 * H).fill(1).fill(0, H, 2 * H);
+      const fill = new Float64Array(4 * H).fill(name.startsWith('bias_ih') ? value : 0, H, 2 * H);
+      const on = { dtype: p.dtype, backend: p.backend.name };
+      p.assign_(add(mul(p, fromTypedArray(keep, p.shape, on)), fromTypedArray(fill, p.shape, on)));
     }
   });
   return module;

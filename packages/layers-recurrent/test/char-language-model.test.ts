@@ -63,37 +63,37 @@ describe('character language models', () => {
     const tok = CharTokenizer.fromText(text);
     const ids = tok.encode(text);
     const model = new CharLSTM({ vocabSize: tok.tokens.length, hiddenSize: 48, numLayers: 1, embedDim: 16 });
-    const before = model.evaluate(ids, { seqLen: 32, batchSize: 4 });
+    const before = await model.evaluate(ids, { seqLen: 32, batchSize: 4 });
     expect(before.loss).toBeGreaterThan(Math.log(tok.tokens.length) - 0.5);
     const opt = new Adam(model.parameters(), { lr: 0.02 });
     for (let epoch = 0; epoch < 6; epoch++) {
       let state: CharLMState | null = null;
       await yieldToEventLoop();
       for (const { inputs, targets } of lmStreamBatches(ids, { seqLen: 24, batchSize: 4 })) {
-        ({ state } = model.trainStep(inputs, targets, opt, { state, maxGradNorm: 1 }));
+        ({ state } = await model.trainStep(inputs, targets, opt, { state, maxGradNorm: 1 }));
       }
     }
-    const after = model.evaluate(ids, { seqLen: 32, batchSize: 4 });
+    const after = await model.evaluate(ids, { seqLen: 32, batchSize: 4 });
     // the text is nearly deterministic given a few characters of context
     expect(after.loss).toBeLessThan(0.3);
     expect(after.perplexity).toBeCloseTo(Math.exp(after.loss), 10);
     expect(after.bitsPerToken).toBeCloseTo(after.loss / Math.LN2, 10);
     // greedy generation continues the text
     const prompt = tok.encode('the cat sat on the mat.');
-    const greedy = tok.decode(model.generate({ prompt, length: 15, temperature: 0 }));
+    const greedy = tok.decode(await model.generate({ prompt, length: 15, temperature: 0 }));
     expect(greedy).toBe(' the dog sat on');
     // seeded sampling is reproducible, and top-k = 1 is greedy
-    const a = model.generate({ prompt, length: 30, temperature: 1.5, seed: 7 });
-    expect(model.generate({ prompt, length: 30, temperature: 1.5, seed: 7 })).toEqual(a);
-    expect(model.generate({ prompt, length: 30, temperature: 1.5, seed: 8 })).not.toEqual(a);
-    expect(tok.decode(model.generate({ prompt, length: 15, topK: 1, seed: 3 }))).toBe(greedy);
+    const a = await model.generate({ prompt, length: 30, temperature: 1.5, seed: 7 });
+    expect(await model.generate({ prompt, length: 30, temperature: 1.5, seed: 7 })).toEqual(a);
+    expect(await model.generate({ prompt, length: 30, temperature: 1.5, seed: 8 })).not.toEqual(a);
+    expect(tok.decode(await model.generate({ prompt, length: 15, topK: 1, seed: 3 }))).toBe(greedy);
     expect(model.training).toBe(true);
   });
 
-  it('rejects float tokens and an empty prompt by name', () => {
+  it('rejects float tokens and an empty prompt by name', async () => {
     const model = new CharGRU({ vocabSize: 5, hiddenSize: 4, numLayers: 1 });
     expect(() => model.forward(tensor([[1, 2]]))).toThrow(/CharGRU: expected int32 token ids, got float32/);
-    expect(() => model.generate({ prompt: [], length: 3 })).toThrow(/generate: the prompt needs at least one token/);
+    await expect(model.generate({ prompt: [], length: 3 })).rejects.toThrow(/generate: the prompt needs at least one token/);
     expect(model.toString()).toContain('CharGRU(\n  vocab_size=5, embed_dim=4, hidden_size=4, num_layers=1');
   });
 });

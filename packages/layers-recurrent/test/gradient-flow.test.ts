@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concat, full, manualSeed, mul, narrow, randn, select, sum, tensor, type Tensor } from '@webgrad/core-tensor';
+import { concat, full, manualSeed, memory, mul, narrow, randn, select, sum, tensor, type Tensor } from '@webgrad/core-tensor';
 import { jacobian } from '@webgrad/autograd';
 import {
   GRU,
@@ -17,20 +17,20 @@ import {
 const f64 = { dtype: 'float64' as const };
 
 describe('stepJacobian: the exact ∂s′/∂s of one step', () => {
-  it('for a tanh RNN is diag(1 − h′²)·W_hh', () => {
+  it('for a tanh RNN is diag(1 − h′²)·W_hh', async () => {
     manualSeed(1);
     const rnn = new RNN(3, 5, f64);
     const w = rnn.weights(0);
     const gi = randn([5], f64);
     const h = randn([5], f64);
-    const J = stepJacobian('RNN_TANH', w, gi, { h, c: null });
+    const J = await stepJacobian('RNN_TANH', w, gi, { h, c: null });
     const h1 = recurrentStep('RNN_TANH', w, gi.reshape([1, 5]), { h: h.reshape([1, 5]), c: null }).h.dataSync();
     const W = w.weightHh.dataSync();
     for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) expect(J[i * 5 + j]).toBeCloseTo((1 - h1[i]! ** 2) * W[i * 5 + j]!, 12);
   });
 
   for (const mode of ['LSTM', 'GRU'] as const) {
-    it(`for ${mode} equals autograd's jacobian of s ↦ s′ (s = ${mode === 'LSTM' ? '[h; c]' : 'h'})`, () => {
+    it(`for ${mode} equals autograd's jacobian of s ↦ s′ (s = ${mode === 'LSTM' ? '[h; c]' : 'h'})`, async () => {
       manualSeed(2);
       const H = 4;
       const layer = mode === 'LSTM' ? new LSTM(3, H, f64) : new GRU(3, H, f64);
@@ -43,7 +43,7 @@ describe('stepJacobian: the exact ∂s′/∂s of one step', () => {
         return (st.c ? concat([st.h, st.c], 1) : st.h).reshape([s.size]);
       };
       const expected = jacobian(step, s).dataSync();
-      const J = stepJacobian(mode, w, gi, { h: narrow(s, 0, 0, H), c: mode === 'LSTM' ? narrow(s, 0, H, H) : null });
+      const J = await stepJacobian(mode, w, gi, { h: narrow(s, 0, 0, H), c: mode === 'LSTM' ? narrow(s, 0, H, H) : null });
       expect(J.length).toBe(s.size * s.size);
       J.forEach((v, k) => expect(v).toBeCloseTo(expected[k]!, 12));
     });
@@ -51,14 +51,14 @@ describe('stepJacobian: the exact ∂s′/∂s of one step', () => {
 });
 
 describe('gradient flow through time', () => {
-  it('‖∂L/∂h_t‖ obeys the chain rule ∂L/∂h_{t−1} = J_tᵀ·∂L/∂h_t (loss on the last state only)', () => {
+  it('‖∂L/∂h_t‖ obeys the chain rule ∂L/∂h_{t−1} = J_tᵀ·∂L/∂h_t (loss on the last state only)', async () => {
     manualSeed(3);
     const T = 7;
     const rnn = new RNN(2, 4, f64);
     const x = randn([T, 1, 2], f64);
     const r = randn([1, 4], f64);
-    const { norms } = hiddenGradientNorms(rnn, x, (run) => sum(mul(select(run.output, 0, T - 1), r)));
-    const { matrices } = recurrentJacobians(rnn, x, { keepMatrices: true });
+    const { norms } = await hiddenGradientNorms(rnn, x, (run) => sum(mul(select(run.output, 0, T - 1), r)));
+    const { matrices } = await recurrentJacobians(rnn, x, { keepMatrices: true });
     let g = Array.from(r.dataSync());
     for (let t = T - 1; t >= 0; t--) {
       expect(norms[0]![0]![t]).toBeCloseTo(Math.hypot(...g), 12);
@@ -67,45 +67,45 @@ describe('gradient flow through time', () => {
     }
   });
 
-  it('a contracting recurrence (‖W_hh‖ = 0.5, tanh) makes gradients vanish geometrically', () => {
+  it('a contracting recurrence (‖W_hh‖ = 0.5, tanh) makes gradients vanish geometrically', async () => {
     manualSeed(4);
     const T = 12;
     const rnn = orthogonalRecurrentInit_(new RNN(3, 6, f64), { gain: 0.5 });
     const x = randn([T, 1, 3], f64);
-    const { spectralNorm, productNorm } = recurrentJacobians(rnn, x);
+    const { spectralNorm, productNorm } = await recurrentJacobians(rnn, x);
     for (const s of spectralNorm) expect(s).toBeLessThanOrEqual(0.5 + 1e-12);
     for (let k = 0; k < T; k++) expect(productNorm[k]).toBeLessThanOrEqual(0.5 ** (T - k) + 1e-12);
-    const { norms } = hiddenGradientNorms(rnn, x, (run) => select(run.output, 0, T - 1).sum());
+    const { norms } = await hiddenGradientNorms(rnn, x, (run) => select(run.output, 0, T - 1).sum());
     expect(norms[0]![0]![0]! / norms[0]![0]![T - 1]!).toBeLessThan(0.5 ** (T - 1) + 1e-12);
   });
 
-  it('an identity-initialised ReLU RNN (IRNN) passes gradients back unchanged: J = I on active units', () => {
+  it('an identity-initialised ReLU RNN (IRNN) passes gradients back unchanged: J = I on active units', async () => {
     manualSeed(5);
     const T = 20;
     const irnn = identityRecurrentInit_(new RNN(2, 5, { ...f64, nonlinearity: 'relu' }), { inputStd: 0 });
     const x = randn([T, 1, 2], f64);
     const h0 = full([1, 1, 5], 0.5, f64);
-    const { spectralRadius, productNorm } = recurrentJacobians(irnn, x, { h0 });
+    const { spectralRadius, productNorm } = await recurrentJacobians(irnn, x, { h0 });
     for (const rho of spectralRadius) expect(rho).toBeCloseTo(1, 12);
     for (const p of productNorm) expect(p).toBeCloseTo(1, 12);
-    const { norms } = hiddenGradientNorms(irnn, x, (run) => select(run.output, 0, T - 1).sum(), { h0 });
+    const { norms } = await hiddenGradientNorms(irnn, x, (run) => select(run.output, 0, T - 1).sum(), { h0 });
     for (const n of norms[0]![0]!) expect(n).toBeCloseTo(Math.sqrt(5), 12);
   });
 
-  it('an expanding recurrence (W_hh = 1.5·I, ReLU) makes gradients explode: ‖J_{T−1}⋯J_k‖ = 1.5^{T−k}', () => {
+  it('an expanding recurrence (W_hh = 1.5·I, ReLU) makes gradients explode: ‖J_{T−1}⋯J_k‖ = 1.5^{T−k}', async () => {
     const T = 10;
     const rnn = identityRecurrentInit_(new RNN(2, 3, { ...f64, nonlinearity: 'relu' }), { scale: 1.5, inputStd: 0 });
     const x = randn([T, 1, 2], f64);
-    const { productNorm } = recurrentJacobians(rnn, x, { h0: full([1, 1, 3], 1, f64) });
+    const { productNorm } = await recurrentJacobians(rnn, x, { h0: full([1, 1, 3], 1, f64) });
     productNorm.forEach((p, k) => expect(p).toBeCloseTo(1.5 ** (T - k), 9));
   });
 
-  it('covers every layer and direction of a stacked bidirectional LSTM', () => {
+  it('covers every layer and direction of a stacked bidirectional LSTM', async () => {
     manualSeed(6);
     const T = 5;
     const lstm = new LSTM(3, 4, { ...f64, numLayers: 2, bidirectional: true, batchFirst: true });
     const x = randn([2, T, 3], f64);
-    const { norms } = hiddenGradientNorms(lstm, x, (run) => run.output.sum());
+    const { norms } = await hiddenGradientNorms(lstm, x, (run) => run.output.sum());
     expect(norms.length).toBe(2);
     for (const layer of norms) {
       expect(layer.length).toBe(2);
@@ -114,11 +114,26 @@ describe('gradient flow through time', () => {
         for (const n of dir) expect(n).toBeGreaterThan(0);
       }
     }
-    const rev = recurrentJacobians(lstm, x, { layer: 1, direction: 1, sample: 1 });
+    const rev = await recurrentJacobians(lstm, x, { layer: 1, direction: 1, sample: 1 });
     expect(rev.stateSize).toBe(8);
     expect(rev.spectralRadius.length).toBe(T);
     // a forget gate below 1 keeps ρ(J) bounded by the gates' saturation
     for (const rho of rev.spectralRadius) expect(rho).toBeLessThan(2);
+  });
+
+  it('the diagnostics free every tensor they create (a training loop can call them each step)', async () => {
+    manualSeed(7);
+    const lstm = new LSTM(3, 4, { numLayers: 2 });
+    const x = randn([6, 2, 3]);
+    const diagnose = async (): Promise<void> => {
+      await hiddenGradientNorms(lstm, x, (run) => run.output.sum());
+      await recurrentJacobians(lstm, x, { layer: 1 });
+    };
+    await diagnose(); // warms core-tensor's small cache of scalar operands
+    const live = memory().numTensors;
+    await diagnose();
+    await diagnose();
+    expect(memory().numTensors).toBe(live);
   });
 });
 

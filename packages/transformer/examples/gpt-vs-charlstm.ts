@@ -45,7 +45,7 @@ interface Trainable {
   name: string;
   params: number;
   /** One optimisation step on a batch; returns the loss. */
-  step(x: number[][], y: number[][]): number;
+  step(x: number[][], y: number[][]): number | Promise<number>;
   /** Summed next-token cross-entropy (nats) of targets y given inputs x, without gradients. */
   nll(x: number[][], y: number[][]): number;
   sample(prompt: number[], length: number): Promise<number[]>;
@@ -80,7 +80,7 @@ async function run(model: Trainable, ids: number[], decode: (ids: number[]) => s
     const y = batch.targets.arraySync() as number[][];
     batch.inputs.dispose();
     batch.targets.dispose();
-    const loss = model.step(x, y);
+    const loss = await model.step(x, y);
     ema = steps === 0 ? loss : 0.95 * ema + 0.05 * loss;
     steps++;
     const used = cpuSeconds() - c0;
@@ -138,8 +138,8 @@ function lstmTrainable(hiddenSize: number): Trainable {
   return {
     name: `CharLSTM (2 layers, hidden ${hiddenSize})`,
     params: lstm.numParameters(),
-    step(x, y) {
-      return lstm.trainStep(tensor(x, { dtype: 'int32' }), tensor(y, { dtype: 'int32' }), opt, { maxGradNorm: 1 }).loss;
+    async step(x, y) {
+      return (await lstm.trainStep(tensor(x, { dtype: 'int32' }), tensor(y, { dtype: 'int32' }), opt, { maxGradNorm: 1 })).loss;
     },
     nll(x, y) {
       lstm.eval();
@@ -148,7 +148,7 @@ function lstmTrainable(hiddenSize: number): Trainable {
       return s;
     },
     async sample(prompt, length) {
-      return [...prompt, ...lstm.generate({ prompt, length, temperature: 0.8, topK: 20, seed: 7 })];
+      return [...prompt, ...(await lstm.generate({ prompt, length, temperature: 0.8, topK: 20, seed: 7 }))];
     },
   };
 }

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { manualSeed, select, tensor, tidy } from '@webgrad/core-tensor';
 import { CharTokenizer, type LmBatch } from '@webgrad/data';
+import { noGrad } from '@webgrad/autograd';
 import { hiddenGradientNorms, type CharLanguageModel } from '@webgrad/layers-recurrent';
 import { crossEntropy } from '@webgrad/nn';
 import { describeBackend, setUpBackend } from '../backend-setup.js';
 import { type Json } from '../checkpoint.js';
 import { CliError } from '../cli-error.js';
-import { onCpu } from '../cpu-copy.js';
 import { lineChartPng, lossCurvePng, SERIES_COLORS } from '../loss-curve.js';
 import { MetricsLog } from '../metrics-log.js';
 import { parsePositiveInt, parsePositiveNumber } from '../option-parsers.js';
@@ -119,12 +119,9 @@ async function trainCharLm(family: CharLmFamily, options: CharLmOptions, command
     if (!result.finished) return;
 
     const losses = result.losses;
-    const evaluation = tidy(() =>
-      model.evaluate(data.validation.slice(0, 20_000), { seqLen: cfg.seqLen, batchSize: 16 }),
-    );
+    const evaluation = await model.evaluate(data.validation.slice(0, 20_000), { seqLen: cfg.seqLen, batchSize: 16 });
     await writeFile(join(outDir, 'loss.png'), lossCurvePng(losses));
-    // the diagnostics read gradients synchronously: on the CPU (a copy when training ran elsewhere)
-    const flow = gradientFlow(await onCpu(model, () => buildCharLm(cfg)), data.validation, cfg.seqLen);
+    const flow = await gradientFlow(model, data.validation, cfg.seqLen);
     await writeFile(join(outDir, 'gradient-flow.png'), lineChartPng(flow.map((y, l) => ({ y, color: SERIES_COLORS[l % SERIES_COLORS.length]! })), { logY: true }));
     const first = losses[0]!;
     const last = losses[losses.length - 1]!;
@@ -139,7 +136,7 @@ async function trainCharLm(family: CharLmFamily, options: CharLmOptions, command
     out.write(`checkpoint: ${outDir} (sample with 'webgrad sample ${outDir}', evaluate with 'webgrad eval ${outDir}')\n`);
     out.write(`pictures: ${join(outDir, 'loss.png')}, ${join(outDir, 'gradient-flow.png')}\n`);
     const prompt = [data.validation[0]!];
-    const ids = model.generate({ prompt, length: options.sampleLength, temperature: options.temperature, seed: cfg.seed });
+    const ids = await model.generate({ prompt, length: options.sampleLength, temperature: options.temperature, seed: cfg.seed });
     out.write(`\n--- generated text (temperature ${options.temperature}) ---\n${tokenizer.decode(ids)}\n`);
   });
 }
@@ -149,24 +146,27 @@ async function trainCharLm(family: CharLmFamily, options: CharLmOptions, command
  * prediction at the last step of one validation window: how much gradient
  * reaches earlier hidden states.
  */
-function gradientFlow(model: CharLanguageModel, tokens: readonly number[], seqLen: number): number[][] {
-  return tidy(() => {
-    const B = 8;
-    const T = Math.min(seqLen, Math.floor((tokens.length - 1) / B));
-    const x: number[] = [];
-    const y: number[] = [];
-    for (let b = 0; b < B; b++) {
-      for (let t = 0; t < T; t++) x.push(tokens[b * T + t]!);
-      y.push(tokens[b * T + T]!);
-    }
-    const backend = model.head.weight.backend.name;
-    const inputs = tensor(Int32Array.from(x), { shape: [B, T], backend });
-    const targets = tensor(Int32Array.from(y), { shape: [B], backend });
-    const { norms } = hiddenGradientNorms(model.rnn, model.embedding.forward(inputs), (run) =>
-      crossEntropy(model.head.forward(select(run.output, 1, T - 1)), targets),
-    );
+async function gradientFlow(model: CharLanguageModel, tokens: readonly number[], seqLen: number): Promise<number[][]> {
+  const B = 8;
+  const T = Math.min(seqLen, Math.floor((tokens.length - 1) / B));
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) x.push(tokens[b * T + t]!);
+    y.push(tokens[b * T + T]!);
+  }
+  const backend = model.head.weight.backend.name;
+  const { embedded, targets } = tidy(() => ({
+    embedded: noGrad(() => model.embedding.forward(tensor(Int32Array.from(x), { shape: [B, T], backend }))),
+    targets: tensor(Int32Array.from(y), { shape: [B], backend }),
+  }));
+  try {
+    const { norms } = await hiddenGradientNorms(model.rnn, embedded, (run) => crossEntropy(model.head.forward(select(run.output, 1, T - 1)), targets));
     return norms.map((dirs) => dirs[0]!);
-  });
+  } finally {
+    embedded.dispose();
+    targets.dispose();
+  }
 }
 
 function cell(family: CharLmFamily): string {

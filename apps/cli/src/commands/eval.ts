@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { Generator, argmax, eq, sum, tidy, type BackendChoice } from '@webgrad/core-tensor';
+import { Generator, argmax, eq, sum, type BackendChoice } from '@webgrad/core-tensor';
 import { describeBackend, setUpBackend } from '../backend-setup.js';
 import { readCheckpoint, type Checkpoint } from '../checkpoint.js';
 import { loadCharLm, readTrainingText, splitText } from '../char-lm/char-lm-setup.js';
@@ -83,7 +83,7 @@ async function evaluateCharLm(checkpoint: Checkpoint, options: EvalOptions): Pro
   const text = await readTrainingText(config.data);
   const { validation } = splitText(tokenizer, text, config.valFraction);
   const tokens = options.maxChars !== undefined ? validation.slice(0, options.maxChars + 1) : validation;
-  const r = tidy(() => model.evaluate(tokens, { seqLen: config.seqLen, batchSize: 16 }));
+  const r = await model.evaluate(tokens, { seqLen: config.seqLen, batchSize: 16 });
   return {
     values: { ...r },
     line: `validation: ${r.tokens} characters, loss ${r.loss.toFixed(6)}, perplexity ${r.perplexity.toFixed(4)}, ${r.bitsPerToken.toFixed(4)} bits/char`,

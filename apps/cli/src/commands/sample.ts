@@ -95,7 +95,7 @@ const SAMPLERS: Record<string, (checkpoint: Checkpoint, ctx: SampleContext) => P
 
 async function sampleCharLm(checkpoint: Checkpoint, { options }: SampleContext): Promise<void> {
   const { model, tokenizer } = loadCharLm(checkpoint);
-  const ids = model.generate({
+  const ids = await model.generate({
     prompt: promptIds(tokenizer, options.prompt),
     length: options.length,
     temperature: options.temperature,

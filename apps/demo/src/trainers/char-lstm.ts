@@ -2,14 +2,11 @@ import {
   Adam,
   CharLSTM,
   crossEntropy,
-  getBackend,
   lmBatches,
   manualSeed,
   reshape,
-  tidy,
   type LmBatch,
 } from 'webgrad';
-import { copyWeightsToCpu, onCpu } from '../worker/cpu-twin.js';
 import { lmTrainStep, shakespeareTokens } from '../worker/char-corpus.js';
 import type { Trainer } from '../worker/serve-trainer.js';
 
@@ -28,15 +25,12 @@ export async function createTrainer(): Promise<Trainer<CharLstmView, Record<stri
   const create = (): CharLSTM =>
     new CharLSTM({ vocabSize: tokenizer.vocabSize, hiddenSize: 64, numLayers: 1, embedDim: 32 });
   let model: CharLSTM;
-  let cpuModel: CharLSTM;
   let optimizer: Adam;
   let batches: IterableIterator<LmBatch>;
   return {
     build() {
       manualSeed(0);
       model = create();
-      // generation reads tensors synchronously: on WebGPU it runs on a CPU copy, on the CPU
-      cpuModel = getBackend().name === 'cpu' ? model : onCpu(create);
       optimizer = new Adam(model.parameters(), { lr: 0.01 });
       batches = lmBatches(tokens, { seqLen: SEQ_LEN, batchSize: BATCH, seed: 0 });
     },
@@ -46,21 +40,14 @@ export async function createTrainer(): Promise<Trainer<CharLstmView, Record<stri
         return crossEntropy(reshape(logits, [-1, tokenizer.vocabSize]), reshape(targets, [-1]));
       }),
     async view() {
-      if (cpuModel !== model) await copyWeightsToCpu(model, cpuModel);
-      cpuModel.eval();
-      // the ids are numbers: every tensor of the generation is freed; it draws its
-      // random numbers on the active backend, so that is the CPU meanwhile
-      const ids = onCpu(() =>
-        tidy(() =>
-          cpuModel.generate({
-            prompt: tokenizer.encode(PROMPT),
-            length: 120,
-            temperature: 0.8,
-            seed: 1,
-          }),
-        ),
-      );
-      cpuModel.train();
+      // generate reads each step's logits back from the model's backend (WebGPU
+      // included) and frees every tensor it makes
+      const ids = await model.generate({
+        prompt: tokenizer.encode(PROMPT),
+        length: 120,
+        temperature: 0.8,
+        seed: 1,
+      });
       return { sample: PROMPT + tokenizer.decode(ids) };
     },
     viewEvery: 20,

@@ -11,7 +11,6 @@ import {
   manualSeed,
   mseLoss,
   select,
-  tidy,
   type RNNBase,
   type RecurrentRun,
   type Tensor,
@@ -55,8 +54,8 @@ const models = (): Models => ({
 
 /**
  * The models on the CPU, where the forget-gate initialisation and the
- * gradient-flow diagnostic run (both read tensors synchronously), whatever the
- * active backend.
+ * gradient-flow diagnostic run on the CPU's probe batch, whatever the active
+ * backend (the models trained elsewhere are copied here for each picture).
  */
 function cpuModels(): Models {
   return onCpu(() => {
@@ -121,15 +120,14 @@ export function createTrainer(): Trainer<RnnVsLstmView, Record<string, never>> {
         await copyWeightsToCpu(trained.rnn, cpu.rnn);
         await copyWeightsToCpu(trained.lstm, cpu.lstm);
       }
-      // the norms are numbers: every tensor of the diagnostic is freed
-      const flow = (model: AddingModel): number[] =>
-        tidy(
-          () =>
-            hiddenGradientNorms(model.rnn, probe.inputs, (run) =>
-              mseLoss(model.readout(run), probe.targets),
-            ).norms[0]![0]!,
-        );
-      return { rnn: flow(cpu.rnn), lstm: flow(cpu.lstm) };
+      // the norms are numbers: the diagnostic frees every tensor it makes
+      const flow = async (model: AddingModel): Promise<number[]> =>
+        (
+          await hiddenGradientNorms(model.rnn, probe.inputs, (run) =>
+            mseLoss(model.readout(run), probe.targets),
+          )
+        ).norms[0]![0]!;
+      return { rnn: await flow(cpu.rnn), lstm: await flow(cpu.lstm) };
     },
     viewEvery: 10,
   };

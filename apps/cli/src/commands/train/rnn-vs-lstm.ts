@@ -2,12 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { abs, concat, lt, manualSeed, mean, select, tidy, type Tensor } from '@webgrad/core-tensor';
+import { noGrad } from '@webgrad/autograd';
 import { addingProblem, copyTask } from '@webgrad/data';
 import { GRU, LSTM, RNN, hiddenGradientNorms, type RNNBase } from '@webgrad/layers-recurrent';
 import { Embedding, Linear, Module, crossEntropy, mseLoss } from '@webgrad/nn';
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { CliError } from '../../cli-error.js';
-import { cpuTensor, onCpu } from '../../cpu-copy.js';
 import { lineChartPng, lossCurvesPng, SERIES_COLORS } from '../../loss-curve.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { parsePositiveInt } from '../../option-parsers.js';
@@ -209,8 +209,7 @@ async function trainRnnVsLstm(options: RnnVsLstmOptions, command: Command): Prom
         const guess = prediction.narrow(1, T - cfg.copyLength, cfg.copyLength).argmax(2).cast('int32');
         return mean(guess.eq(heldOut.targets.narrow(1, T - cfg.copyLength, cfg.copyLength)).cast('float32'));
       });
-      const cpuBatch = { inputs: await cpuTensor(heldOut.inputs), targets: await cpuTensor(heldOut.targets) };
-      const flow = gradientFlow(await onCpu(model, () => new MemoryModel(cell, cfg.task, cfg.hiddenSize)), cpuBatch, cfg.task);
+      const flow = await gradientFlow(model, heldOut, cfg.task);
       const losses = result.parts[cell]!;
       const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
       rows.push({
@@ -252,16 +251,21 @@ async function trainRnnVsLstm(options: RnnVsLstmOptions, command: Command): Prom
  * squared error of the sum; copy: the cross-entropy of the last symbol), on
  * 32 held-out sequences: how much gradient reaches each earlier step.
  */
-function gradientFlow(model: MemoryModel, data: TaskBatch, task: Task): number[] {
-  return tidy(() => {
-    const inputs = data.inputs.narrow(0, 0, 32);
-    const targets = data.targets.narrow(0, 0, 32);
-    const { norms } = hiddenGradientNorms(model.rnn, model.features(inputs), (run) => {
+async function gradientFlow(model: MemoryModel, data: TaskBatch, task: Task): Promise<number[]> {
+  const { features, targets } = tidy(() => ({
+    features: noGrad(() => model.features(data.inputs.narrow(0, 0, 32))),
+    targets: data.targets.narrow(0, 0, 32),
+  }));
+  try {
+    const { norms } = await hiddenGradientNorms(model.rnn, features, (run) => {
       const T = run.output.shape[1]!;
       const last = model.head.forward(select(run.output, 1, T - 1));
       return task === 'adding' ? mseLoss(last, targets) : crossEntropy(last, select(targets, 1, T - 1));
     });
     return norms[0]![0]!;
-  });
+  } finally {
+    features.dispose();
+    targets.dispose();
+  }
 }
 
