@@ -17,6 +17,7 @@ import {
   stack,
   tanh,
   tensor,
+  tidy,
   zeros,
   type Generator,
   type Tensor,
@@ -150,7 +151,7 @@ export interface BeamHypothesis {
  * ```ts
  * const model = new Seq2Seq({ srcVocab: 13, tgtVocab: 13, attention: 'bahdanau' });
  * const { logits } = model.forward(src, tgtIn);        // [B, T, 13]
- * const [best] = model.beamSearch(src.select(0, 0), { bos: 1, eos: 2 });
+ * const [best] = await model.beamSearch(src.select(0, 0), { bos: 1, eos: 2 });
  * ```
  */
 export class Seq2Seq extends Module<[Tensor, Tensor, Seq2SeqForwardOptions?], { logits: Tensor; attention: Tensor | null }> {
@@ -279,7 +280,7 @@ export class Seq2Seq extends Module<[Tensor, Tensor, Seq2SeqForwardOptions?], { 
       if (r.weights) weights.push(r.weights);
       state = r.state;
       if (t + 1 < T) {
-        const teacher = ratio >= 1 || rand([], options.generator ? { generator: options.generator } : {}).item() < ratio;
+        const teacher = ratio >= 1 || rand([], { ...(options.generator ? { generator: options.generator } : {}), backend: 'cpu' }).item() < ratio;
         prev = teacher ? select(tgtIn, 1, t + 1) : noGrad(() => cast(argmax(r.logits, 1), 'int32'));
       }
     }
@@ -288,63 +289,97 @@ export class Seq2Seq extends Module<[Tensor, Tensor, Seq2SeqForwardOptions?], { 
 
   /**
    * Greedy decoding of a batch: feeds back the most likely token until EOS
-   * or `maxLength`. Returns each sentence's tokens (without BOS/EOS) and,
+   * or `maxLength`. Resolves to each sentence's tokens (without BOS/EOS) and,
    * with attention, each sentence's attention rows (one per produced token).
+   * Asynchronous: each step's tokens are read back from the model's backend
+   * (WebGPU included); every tensor it makes is freed.
    */
-  greedyDecode(src: Tensor, options: DecodeOptions): { tokens: number[][]; attention: number[][][] | null } {
-    return noGrad(() => {
-      const maxLength = options.maxLength ?? 50;
-      const { source, state: s0 } = this.encode(src, options.srcLengths);
-      const B = src.shape[0]!;
-      let state = s0;
-      let prev = tensor(new Int32Array(B).fill(options.bos), { dtype: 'int32', backend: src.backend.name });
-      const tokens: number[][] = Array.from({ length: B }, () => []);
-      const attention: number[][][] | null = this.attention ? Array.from({ length: B }, () => []) : null;
-      const done = new Array<boolean>(B).fill(false);
+  async greedyDecode(src: Tensor, options: DecodeOptions): Promise<{ tokens: number[][]; attention: number[][][] | null }> {
+    const maxLength = options.maxLength ?? 50;
+    const B = src.shape[0]!;
+    const S = src.shape[1]!;
+    const start = tidy(() =>
+      noGrad(() => ({ ...this.encode(src, options.srcLengths), prev: tensor(new Int32Array(B).fill(options.bos), { dtype: 'int32', backend: src.backend.name }) })),
+    );
+    const { source } = start;
+    let state = start.state;
+    let prev = start.prev;
+    const tokens: number[][] = Array.from({ length: B }, () => []);
+    const attention: number[][][] | null = this.attention ? Array.from({ length: B }, () => []) : null;
+    const done = new Array<boolean>(B).fill(false);
+    try {
       for (let t = 0; t < maxLength && done.some((d) => !d); t++) {
-        const r = this.step(prev, state, source);
+        const [s0, p0] = [state, prev];
+        const r = tidy(() =>
+          noGrad(() => {
+            const out = this.step(p0, s0, source);
+            return { state: out.state, prev: cast(argmax(out.logits, 1), 'int32'), weights: out.weights };
+          }),
+        );
+        disposeState(s0);
+        p0.dispose();
         state = r.state;
-        prev = cast(argmax(r.logits, 1), 'int32');
-        const ids = prev.to('cpu').dataSync();
-        const w = r.weights ? (r.weights.to('cpu').arraySync() as number[][]) : null;
+        prev = r.prev;
+        const ids = await prev.data();
+        const w = r.weights ? await r.weights.data() : null;
+        r.weights?.dispose();
         for (let b = 0; b < B; b++) {
           if (done[b]) continue;
-          if (w) attention![b]!.push(w[b]!);
+          if (w) attention![b]!.push(Array.from(w.subarray(b * S, (b + 1) * S)));
           if (ids[b] === options.eos) done[b] = true;
           else tokens[b]!.push(ids[b]!);
         }
       }
-      return { tokens, attention };
-    });
+    } finally {
+      disposeState(state);
+      prev.dispose();
+      disposeSource(source);
+    }
+    return { tokens, attention };
   }
 
   /**
    * Beam search for one source sentence `src` ([S] or [1, S]): keeps the
    * `beamWidth` most probable partial translations, extends each by every
-   * token, and ranks finished ones by log P / length^α. Returns the
-   * hypotheses best first.
+   * token, and ranks finished ones by log P / length^α. Resolves to the
+   * hypotheses best first. Asynchronous: each step's log-probabilities are
+   * read back from the model's backend; every tensor it makes is freed.
    */
-  beamSearch(src: Tensor, options: BeamSearchOptions): BeamHypothesis[] {
-    const one = src.rank === 1 ? reshape(src, [1, src.shape[0]!]) : src;
-    if (one.rank !== 2 || one.shape[0] !== 1) throw new ShapeError('Seq2Seq.beamSearch', `expected one source sentence [S] or [1, S], got ${fmtShape(src.shape)}`);
+  async beamSearch(src: Tensor, options: BeamSearchOptions): Promise<BeamHypothesis[]> {
+    if (!((src.rank === 1) || (src.rank === 2 && src.shape[0] === 1))) throw new ShapeError('Seq2Seq.beamSearch', `expected one source sentence [S] or [1, S], got ${fmtShape(src.shape)}`);
     const K = options.beamWidth ?? 5;
     const alpha = options.lengthPenalty ?? 1;
     const maxLength = options.maxLength ?? 50;
     if (!Number.isInteger(K) || K < 1) throw new ArgumentError('Seq2Seq.beamSearch', `beamWidth must be a positive integer, got ${K}`);
-    return noGrad(() => {
-      const enc = this.encode(one);
-      const rep = (t: Tensor | null): Tensor | null => (t ? expand(t, [K, ...t.shape.slice(1)]) : null);
-      const source: EncodedSource = { keys: rep(enc.source.keys)!, projectedKeys: rep(enc.source.projectedKeys), mask: null };
-      let state: DecoderState = { h: rep(enc.state.h)!, c: rep(enc.state.c), feed: rep(enc.state.feed) };
-      const backend = src.backend.name;
-      let beams = Array.from({ length: K }, (_, k) => ({ tokens: [] as number[], logProb: k === 0 ? 0 : -Infinity }));
-      const finished: BeamHypothesis[] = [];
-      const rank = (logProb: number, length: number): number => logProb / Math.pow(Math.max(length, 1), alpha);
+    const backend = src.backend.name;
+    // the encoded sentence, repeated for the K beams
+    const start = tidy(() =>
+      noGrad(() => {
+        const enc = this.encode(src.rank === 1 ? reshape(src, [1, src.shape[0]!]) : src);
+        const rep = (t: Tensor | null): Tensor | null => (t ? expand(t, [K, ...t.shape.slice(1)]) : null);
+        const source: EncodedSource = { keys: rep(enc.source.keys)!, projectedKeys: rep(enc.source.projectedKeys), mask: null };
+        const state: DecoderState = { h: rep(enc.state.h)!, c: rep(enc.state.c), feed: rep(enc.state.feed) };
+        return { source, state };
+      }),
+    );
+    const { source } = start;
+    let state = start.state;
+    let beams = Array.from({ length: K }, (_, k) => ({ tokens: [] as number[], logProb: k === 0 ? 0 : -Infinity }));
+    const finished: BeamHypothesis[] = [];
+    const rank = (logProb: number, length: number): number => logProb / Math.pow(Math.max(length, 1), alpha);
+    try {
       for (let t = 0; t < maxLength && beams.length > 0 && finished.length < K; t++) {
-        const prev = tensor(Int32Array.from(beams.map((b) => b.tokens[b.tokens.length - 1] ?? options.bos)), { dtype: 'int32', backend });
-        const r = this.step(prev, state, source);
-        const logp = logSoftmax(r.logits, 1).to('cpu').dataSync();
-        const V = r.logits.shape[1]!;
+        const s0 = state;
+        const last = Int32Array.from(beams.map((b) => b.tokens[b.tokens.length - 1] ?? options.bos));
+        const r = tidy(() =>
+          noGrad(() => {
+            const out = this.step(tensor(last, { dtype: 'int32', backend }), s0, source);
+            return { logp: logSoftmax(out.logits, 1), state: out.state };
+          }),
+        );
+        const V = r.logp.shape[1]!;
+        const logp = await r.logp.data();
+        r.logp.dispose();
         const cands: { k: number; v: number; logProb: number }[] = [];
         beams.forEach((b, k) => {
           if (b.logProb === -Infinity) return;
@@ -358,22 +393,40 @@ export class Seq2Seq extends Module<[Tensor, Tensor, Seq2SeqForwardOptions?], { 
             finished.push({ tokens, logProb: c.logProb, score: rank(c.logProb, tokens.length + 1), finished: true });
           } else if (next.length < K) next.push(c);
         }
+        disposeState(s0);
+        state = r.state;
         if (next.length === 0) break;
-        const parents = tensor(Int32Array.from(next.map((c) => c.k)), { dtype: 'int32', backend });
-        const pick = (x: Tensor | null): Tensor | null => (x ? indexSelect(x, 0, parents) : null);
-        state = { h: pick(r.state.h)!, c: pick(r.state.c), feed: pick(r.state.feed) };
+        // fewer live beams than slots: pad with dead ones so the batch keeps K rows
+        const pad = K - next.length;
+        const stepped = state;
+        state = tidy(() => {
+          const parents = tensor(Int32Array.from(next.map((c) => c.k)), { dtype: 'int32', backend });
+          const pick = (x: Tensor | null): Tensor | null => (x ? (pad > 0 ? padRows(indexSelect(x, 0, parents), pad) : indexSelect(x, 0, parents)) : null);
+          return { h: pick(stepped.h)!, c: pick(stepped.c), feed: pick(stepped.feed) };
+        });
+        disposeState(stepped);
         beams = next.map((c) => ({ tokens: [...beams[c.k]!.tokens, c.v], logProb: c.logProb }));
-        if (beams.length < K) {
-          // fewer live beams than slots: pad with dead ones so the batch keeps K rows
-          const pad = K - beams.length;
-          state = { h: padRows(state.h, pad)!, c: padRows(state.c, pad), feed: padRows(state.feed, pad) };
-          for (let i = 0; i < pad; i++) beams.push({ tokens: [], logProb: -Infinity });
-        }
+        for (let i = 0; i < pad; i++) beams.push({ tokens: [], logProb: -Infinity });
       }
-      const alive = beams.filter((b) => b.logProb > -Infinity).map((b) => ({ tokens: b.tokens, logProb: b.logProb, score: rank(b.logProb, b.tokens.length), finished: false }));
-      return [...finished, ...alive].sort((a, b) => b.score - a.score);
-    });
+    } finally {
+      disposeState(state);
+      disposeSource(source);
+    }
+    const alive = beams.filter((b) => b.logProb > -Infinity).map((b) => ({ tokens: b.tokens, logProb: b.logProb, score: rank(b.logProb, b.tokens.length), finished: false }));
+    return [...finished, ...alive].sort((a, b) => b.score - a.score);
   }
+}
+
+function disposeState(s: DecoderState): void {
+  s.h.dispose();
+  s.c?.dispose();
+  s.feed?.dispose();
+}
+
+function disposeSource(s: EncodedSource): void {
+  s.keys.dispose();
+  s.projectedKeys?.dispose();
+  s.mask?.dispose();
 }
 
 function padRows(x: Tensor | null, n: number): Tensor | null {

@@ -133,7 +133,8 @@ describe('gradient flow through time', () => {
     const live = memory().numTensors;
     await diagnose();
     await diagnose();
-    expect(memory().numTensors).toBe(live);
+    // ≤: the garbage collector may free unreferenced tensors of earlier code meanwhile, never add any
+    expect(memory().numTensors).toBeLessThanOrEqual(live);
   });
 });
 

@@ -16,8 +16,8 @@ function digitsOf(row: number[]): number[] {
   return row.slice(0, row.indexOf(eos));
 }
 
-function exactMatch(model: Seq2Seq, data: ReturnType<typeof digitSeq2Seq>): number {
-  const { tokens } = model.greedyDecode(data.source, { bos, eos, maxLength: MAX_LEN + 2, srcLengths: data.sourceLengths });
+async function exactMatch(model: Seq2Seq, data: ReturnType<typeof digitSeq2Seq>): Promise<number> {
+  const { tokens } = await model.greedyDecode(data.source, { bos, eos, maxLength: MAX_LEN + 2, srcLengths: data.sourceLengths });
   const rows = data.source.arraySync() as number[][];
   return tokens.filter((t, i) => t.join() === digitsOf(rows[i]!).reverse().join()).length / tokens.length;
 }
@@ -45,7 +45,7 @@ async function trainReversal(attention: Seq2SeqAttention, steps: number, teacher
       opt.step();
     });
   }
-  return { model, accuracy: exactMatch(model, test), test };
+  return { model, accuracy: await exactMatch(model, test), test };
 }
 
 describe('seq2seq with attention learns to reverse digit strings', { timeout: 300_000 }, () => {
@@ -54,7 +54,7 @@ describe('seq2seq with attention learns to reverse digit strings', { timeout: 30
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
     const rows = test.source.arraySync() as number[][];
     for (let i = 0; i < 5; i++) {
-      const hyps = model.beamSearch(select(test.source, 0, i), { bos, eos, beamWidth: 4, maxLength: MAX_LEN + 2 });
+      const hyps = await model.beamSearch(select(test.source, 0, i), { bos, eos, beamWidth: 4, maxLength: MAX_LEN + 2 });
       expect(hyps[0]!.tokens).toEqual(digitsOf(rows[i]!).reverse());
       expect(hyps[0]!.finished).toBe(true);
       // ranked by log P / length, best first, each a distinct sequence
@@ -62,7 +62,7 @@ describe('seq2seq with attention learns to reverse digit strings', { timeout: 30
       expect(new Set(hyps.map((h) => h.tokens.join())).size).toBe(hyps.length);
     }
     // the attention of a reversal looks at the mirrored source position
-    const { attention } = model.greedyDecode(select(test.source, 0, 0).reshape([1, -1]), { bos, eos, maxLength: MAX_LEN + 2 });
+    const { attention } = await model.greedyDecode(select(test.source, 0, 0).reshape([1, -1]), { bos, eos, maxLength: MAX_LEN + 2 });
     const n = digitsOf(rows[0]!).length;
     for (let t = 0; t < n; t++) {
       const row = attention![0]![t]!;
@@ -75,7 +75,7 @@ describe('seq2seq with attention learns to reverse digit strings', { timeout: 30
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
     const rows = test.source.arraySync() as number[][];
     for (let i = 0; i < 5; i++) {
-      const [best] = model.beamSearch(select(test.source, 0, i), { bos, eos, beamWidth: 4, maxLength: MAX_LEN + 2 });
+      const [best] = await model.beamSearch(select(test.source, 0, i), { bos, eos, beamWidth: 4, maxLength: MAX_LEN + 2 });
       expect(best!.tokens).toEqual(digitsOf(rows[i]!).reverse());
       expect(best!.finished).toBe(true);
     }
@@ -132,16 +132,16 @@ describe('seq2seq mechanics', () => {
     expect(() => add.forward(query, tensor([[[1, 2, 3]]]))).toThrow(/BahdanauAttention: expected query \[B, 2\] and keys \[B, S, 2\], got query \[1,2\] and keys \[1,1,3\]/);
   });
 
-  it('an LSTM encoder–decoder (cell states bridged too) decodes greedily and by beam search', () => {
+  it('an LSTM encoder–decoder (cell states bridged too) decodes greedily and by beam search', async () => {
     manualSeed(44);
     for (const attention of ['bahdanau', 'luong', 'none'] as const) {
       const model = new Seq2Seq({ srcVocab: V, tgtVocab: V, embedDim: 6, hiddenSize: 6, cell: 'lstm', attention, padIndex: pad });
       expect(model.bridgeCell).not.toBeNull();
       const { logits } = noGrad(() => model.forward(data.source, tgtIn, { srcLengths: data.sourceLengths }));
       expect(logits.shape).toEqual([4, 5, V]);
-      const { tokens } = model.greedyDecode(data.source, { bos, eos, maxLength: 3, srcLengths: data.sourceLengths });
+      const { tokens } = await model.greedyDecode(data.source, { bos, eos, maxLength: 3, srcLengths: data.sourceLengths });
       expect(tokens.every((t) => t.length <= 3)).toBe(true);
-      const hyps = model.beamSearch(select(data.source, 0, 0), { bos, eos, beamWidth: 3, maxLength: 3 });
+      const hyps = await model.beamSearch(select(data.source, 0, 0), { bos, eos, beamWidth: 3, maxLength: 3 });
       expect(hyps.length).toBeGreaterThan(0);
       expect(hyps[0]!.logProb).toBeLessThan(0);
     }

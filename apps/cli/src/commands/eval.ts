@@ -6,7 +6,6 @@ import { loadCharLm, readTrainingText, splitText } from '../char-lm/char-lm-setu
 import { CliError } from '../cli-error.js';
 import { digitsSplit } from '../digits-split.js';
 import { BACKEND_CHOICES, parsePositiveInt } from '../option-parsers.js';
-import { onCpu } from '../cpu-copy.js';
 import { readScalar } from '../read-scalar.js';
 import { restoreModel } from '../restore-model.js';
 import { AE_TEST_FRACTION, aeInput, buildAutoencoder, reconstructionError, type AeConfig } from './train/ae.js';
@@ -59,7 +58,7 @@ const EVALUATORS: Record<string, (checkpoint: Checkpoint, options: EvalOptions, 
   seq2seq: async (checkpoint, options) => {
     const cfg = checkpoint.config as Seq2SeqConfig;
     const model = restoreModel(checkpoint, buildSeq2Seq(cfg));
-    const r = await seq2seqAccuracy(await onCpu(model, () => buildSeq2Seq(cfg)), heldOutPairs(cfg, options.evalSize, 'cpu'), options.decode, options.beamWidth);
+    const r = await seq2seqAccuracy(model, heldOutPairs(cfg, options.evalSize, model.out.weight.backend.name), options.decode, options.beamWidth);
     const how = options.decode === 'beam' ? `beam search, width ${options.beamWidth}` : 'greedy';
     return {
       values: { exactMatch: r.exactMatch, tokenAccuracy: r.tokenAccuracy, pairs: r.count, decode: options.decode },

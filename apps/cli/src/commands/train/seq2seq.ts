@@ -5,7 +5,6 @@ import { Seq2Seq, type Seq2SeqAttention } from '@webgrad/layers-recurrent';
 import { crossEntropy } from '@webgrad/nn';
 import { describeBackend, setUpBackend } from '../../backend-setup.js';
 import { CliError } from '../../cli-error.js';
-import { onCpu } from '../../cpu-copy.js';
 import { MetricsLog } from '../../metrics-log.js';
 import { parsePositiveInt } from '../../option-parsers.js';
 import { prepareRun, resumableTrainCommand, trainResumable, type ResumableTrainOptions, type RunConfig } from '../../resumable-run.js';
@@ -111,15 +110,18 @@ export async function seq2seqAccuracy(model: Seq2Seq, pairs: DigitSeq2Seq, decod
   const n = pairs.source.shape[0]!;
   const srcRows = await pairs.source.array() as number[][];
   const tgtRows = await pairs.target.array() as number[][];
-  const lengths = Array.from(pairs.sourceLengths.dataSync());
+  const lengths = Array.from(await pairs.sourceLengths.data());
   const maxLength = pairs.target.shape[1]!;
   let outputs: number[][];
-  if (decode === 'greedy') outputs = model.greedyDecode(pairs.source, { bos, eos, maxLength, srcLengths: lengths }).tokens;
-  else
-    outputs = srcRows.map((row, i) => {
+  if (decode === 'greedy') outputs = (await model.greedyDecode(pairs.source, { bos, eos, maxLength, srcLengths: lengths })).tokens;
+  else {
+    outputs = [];
+    for (let i = 0; i < srcRows.length; i++) {
       const src = pairs.source.narrow(0, i, 1).narrow(1, 0, lengths[i]!);
-      return model.beamSearch(src, { bos, eos, beamWidth, maxLength })[0]?.tokens ?? [];
-    });
+      outputs.push((await model.beamSearch(src, { bos, eos, beamWidth, maxLength }))[0]?.tokens ?? []);
+      src.dispose();
+    }
+  }
   let exact = 0;
   let right = 0;
   let positions = 0;
@@ -202,7 +204,7 @@ async function trainSeq2Seq(options: Seq2SeqCliOptions, command: Command): Promi
       },
     });
     if (!result.finished) return;
-    const accuracy = await seq2seqAccuracy(await onCpu(model, () => buildSeq2Seq(cfg)), heldOutPairs(cfg, options.evalSize, 'cpu'), options.decode, options.beamWidth);
+    const accuracy = await seq2seqAccuracy(model, heldOutPairs(cfg, options.evalSize, model.out.weight.backend.name), options.decode, options.beamWidth);
     out.write(`\n${result.summary()}\n`);
     out.write(
       `held-out (${options.decode}${options.decode === 'beam' ? `, width ${options.beamWidth}` : ''}): exact match ${(100 * accuracy.exactMatch).toFixed(1)}% of ${accuracy.count}, tokens ${(100 * accuracy.tokenAccuracy).toFixed(1)}%\n`,
