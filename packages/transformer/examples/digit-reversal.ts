@@ -33,16 +33,16 @@ interface Contender {
   /** Logits [N, T, V] for sources and decoder inputs (teacher forcing). */
   logits(src: Tensor, tgtIn: Tensor, srcLengths: Tensor): Tensor;
   /** Greedy decoding of every source row (tokens without BOS/EOS). */
-  decode(data: DigitSeq2Seq, maxLen: number): number[][];
+  decode(data: DigitSeq2Seq, maxLen: number): number[][] | Promise<number[][]>;
   lr: number;
   parameters(): Tensor[];
   train(): void;
   eval(): void;
 }
 
-function exactMatch(c: Contender, data: DigitSeq2Seq, maxLen: number): number {
+async function exactMatch(c: Contender, data: DigitSeq2Seq, maxLen: number): Promise<number> {
   c.eval();
-  const out = c.decode(data, maxLen);
+  const out = await c.decode(data, maxLen);
   c.train();
   const rows = data.source.arraySync() as number[][];
   return out.filter((t, i) => t.join() === rows[i]!.slice(0, rows[i]!.indexOf(eos)).reverse().join()).length / out.length;
@@ -77,7 +77,7 @@ async function run(c: Contender) {
     training += cpu() - t0;
     steps++;
     if (training >= mark || training >= budgetSeconds) {
-      const accuracy = exactMatch(c, test, 10);
+      const accuracy = await exactMatch(c, test, 10);
       curve.push({ cpuSeconds: Math.round(training), steps, accuracy });
       console.log(`  ${c.name}: ${steps} steps, ${training.toFixed(0)} s cpu, test exact match ${(100 * accuracy).toFixed(1)}%`);
       mark += 10;
@@ -92,8 +92,8 @@ async function run(c: Contender) {
     wallSeconds: (performance.now() - w0) / 1000,
     totalCpuSeconds: cpu() - c0,
     curve,
-    testExactMatch: exactMatch(c, test, 10),
-    longerExactMatch: exactMatch(c, longer, 12),
+    testExactMatch: await exactMatch(c, test, 10),
+    longerExactMatch: await exactMatch(c, longer, 12),
   };
 }
 
@@ -117,7 +117,7 @@ const contenders: Contender[] = [
     params: rnn.numParameters(),
     lr: 1e-2,
     logits: (src, tgtIn, srcLengths) => rnn.forward(src, tgtIn, { srcLengths }).logits,
-    decode: (data, maxLen) => rnn.greedyDecode(data.source, { bos, eos, maxLength: maxLen, srcLengths: data.sourceLengths }).tokens,
+    decode: async (data, maxLen) => (await rnn.greedyDecode(data.source, { bos, eos, maxLength: maxLen, srcLengths: data.sourceLengths })).tokens,
     parameters: () => rnn.parameters(),
     train: () => rnn.train(),
     eval: () => rnn.eval(),
