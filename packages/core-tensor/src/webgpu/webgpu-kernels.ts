@@ -16,6 +16,8 @@ import '../kernels/unfold.wgsl.js';
 import '../kernels/random.wgsl.js';
 import '../kernels/attention.wgsl.js';
 import '../kernels/conv2d.wgsl.js';
+import '../kernels/conv-transpose2d.wgsl.js';
+import '../kernels/conv2d-weight-grad.wgsl.js';
 // fused kernels of ops defined by other packages (the ops, CPU kernels and gradients live there)
 import '../kernels/lstm-cell.wgsl.js';
 import '../kernels/gru-cell.wgsl.js';

@@ -1,0 +1,166 @@
+import type { KernelTensor } from '../backend.js';
+import { registerGpuKernel } from '../webgpu/gpu-kernel.js';
+import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
+import {
+  CONV_TILE,
+  CONV_TILES_DECL,
+  CONV_TK,
+  convLayout,
+  convTileProduct,
+  geometryUniforms,
+  loadConvTiles,
+} from './conv-gemm-tile.wgsl.js';
+
+// The transposed convolution as an implicit GEMM on WebGPU: `convTranspose2dGemm`,
+// [dy [N, Co, oh, ow], w [Co, Cg, kh, kw], bias [Cg·groups]?] → dx [N, Cg·groups, H, W] with
+//   dx[n, g·Cg + ci, iy, ix] = Σ_{co, ky, kx} w[g·Cog + co, ci, ky, kx] · dy[n, g·Cog + co, oy, ox]
+//   over the taps with iy + ph − ky·dh = oy·sh, ix + pw − kx·dw = ox·sw, 0 ≤ oy < oh, 0 ≤ ox < ow
+// (+ bias): the gradient of conv2d with respect to its input, and ConvTranspose2d's forward (its
+// input playing dy). H and W are attributes, so pixels no window reaches (when the conv's
+// H + 2p − d(k − 1) − 1 is not a multiple of the stride, or the transpose's output padding) get 0.
+//
+// With stride s only one tap in s along each axis lands on a given pixel, so the pixels are split
+// into the sh·sw phases (iy mod sh, ix mod sw): within a phase the taps that land are the same for
+// every pixel (ky ≡ ky0 modulo sh/gcd(sh, dh)), and each phase is a dense product
+//   dX_phase[ci, q] = Σ_r A[ci, r] · B[r, q],   r = (co, jy, jx) over the phase's taps only,
+// so no multiply-add is spent on the zeros a col2im of Wᵀ·dy would scatter. Workgroups:
+// x = 64×64 blocks of (ci, q), y = phase, z = sample·groups + group.
+
+const PARAMS = convLayout([
+  ['ty', 'u32'],
+  ['tx', 'u32'],
+  ['tilesN', 'u32'],
+]);
+
+function program(bias: boolean): GpuProgram {
+  return {
+    key: `convTranspose2d/implicit-gemm${bias ? '/bias' : ''}`,
+    inputs: bias ? 3 : 2,
+    outputs: 1,
+    source: () =>
+      bindingDecls(bias ? ['f32', 'f32', 'f32'] : ['f32', 'f32'], ['f32'], PARAMS.wgsl) +
+      CONV_TILES_DECL +
+      `
+/** The taps of one phase along an axis: first tap k0, count, step. */
+struct Taps { k0: u32, count: u32, step: u32 }
+
+/** Taps k < size with (phase + pad − k·dil) ≡ 0 (mod stride): k0 + j·step for j < count. */
+fn phaseTaps(phase: u32, pad: i32, dil: u32, stride: u32, size: u32, step: u32) -> Taps {
+  for (var k = 0u; k < min(size, step); k = k + 1u) {
+    if ((i32(phase) + pad - i32(k * dil)) % i32(stride) == 0) {
+      return Taps(k, (size - k + step - 1u) / step, step);
+    }
+  }
+  return Taps(0u, 0u, step);
+}
+
+/** A[ci, r] = w[g·Cog + co, ci, ky, kx] for r = (co, jy, jx) (0 out of range). */
+fn weightAt(g: u32, ci: u32, r: u32, ty: Taps, tx: Taps, K: u32) -> f32 {
+  if (ci >= P.Cg || r >= K) { return 0.0; }
+  let per = ty.count * tx.count;
+  let co = r / per;
+  let j = r % per;
+  let ky = ty.k0 + (j / tx.count) * ty.step;
+  let kx = tx.k0 + (j % tx.count) * tx.step;
+  return in1[(((g * P.Cog + co) * P.Cg + ci) * P.kh + ky) * P.kw + kx];
+}
+
+/** B[r, q] = dy[n, g·Cog + co, oy, ox] for pixel q of phase (a, b) (0 where no window lands). */
+fn gradAt(n: u32, g: u32, r: u32, q: u32, a: u32, b: u32, wb: u32, np: u32, ty: Taps, tx: Taps, K: u32) -> f32 {
+  if (r >= K || q >= np) { return 0.0; }
+  let per = ty.count * tx.count;
+  let co = r / per;
+  let j = r % per;
+  let ky = ty.k0 + (j / tx.count) * ty.step;
+  let kx = tx.k0 + (j % tx.count) * tx.step;
+  let ny = i32(a + (q / wb) * P.sh) + P.ph - i32(ky * P.dh);
+  let nx = i32(b + (q % wb) * P.sw) + P.pw - i32(kx * P.dw);
+  if (ny < 0 || nx < 0) { return 0.0; }
+  let oy = u32(ny) / P.sh;
+  let ox = u32(nx) / P.sw;
+  if (oy >= P.oh || ox >= P.ow) { return 0.0; }
+  return in0[((n * P.Co + g * P.Cog + co) * P.oh + oy) * P.ow + ox];
+}
+
+fn store(n: u32, g: u32, ci: u32, q: u32, a: u32, b: u32, wb: u32, np: u32, v: vec4<f32>) {
+  if (ci >= P.Cg) { return; }
+  let c = g * P.Cg + ci;
+  let base = (n * P.C + c) * P.H * P.W;
+  ${bias ? 'let bv = in2[c];' : 'let bv = 0.0;'}
+  let vs = array<f32, 4>(v.x, v.y, v.z, v.w);
+  for (var j = 0u; j < 4u; j = j + 1u) {
+    let p = q + j;
+    if (p < np) { out0[base + (a + (p / wb) * P.sh) * P.W + b + (p % wb) * P.sw] = vs[j] + bv; }
+  }
+}
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let n = wid.z / P.groups;
+  let g = wid.z % P.groups;
+  let a = wid.y / P.sw;
+  let b = wid.y % P.sw;
+  if (a >= P.H || b >= P.W) { return; }
+  let wb = (P.W - b + P.sw - 1u) / P.sw;
+  let np = ((P.H - a + P.sh - 1u) / P.sh) * wb;
+  let row0 = (wid.x / P.tilesN) * ${CONV_TILE}u;
+  let col0 = (wid.x % P.tilesN) * ${CONV_TILE}u;
+  if (col0 >= np) { return; }
+  let ty = phaseTaps(a, P.ph, P.dh, P.sh, P.kh, P.ty);
+  let tx = phaseTaps(b, P.pw, P.dw, P.sw, P.kw, P.tx);
+  let K = P.Cog * ty.count * tx.count;
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  for (var k0 = 0u; k0 < K; k0 = k0 + ${CONV_TK}u) {
+    ${loadConvTiles(
+      (m, k) => `weightAt(g, row0 + ${m}, ${k}, ty, tx, K)`,
+      (k, c) => `gradAt(n, g, ${k}, col0 + ${c}, a, b, wb, np, ty, tx, K)`,
+    )}
+    ${convTileProduct(`min(${CONV_TK}u, K - k0)`)}
+  }
+  let ci = row0 + lid.y * 4u;
+  let q = col0 + lid.x * 4u;
+  store(n, g, ci, q, a, b, wb, np, acc0);
+  store(n, g, ci + 1u, q, a, b, wb, np, acc1);
+  store(n, g, ci + 2u, q, a, b, wb, np, acc2);
+  store(n, g, ci + 3u, q, a, b, wb, np, acc3);
+}
+`,
+  };
+}
+
+const PROGRAMS = [program(false), program(true)] as const;
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+registerGpuKernel('convTranspose2dGemm', (inputs, attrs, be) => {
+  const [dy, w, bias] = inputs as [KernelTensor, KernelTensor, KernelTensor | undefined];
+  const [N, Co, oh, ow] = dy.shape as [number, number, number, number];
+  const [, Cg, kh, kw] = w.shape as [number, number, number, number];
+  const [sh, sw] = attrs.stride as [number, number];
+  const [ph, pw] = attrs.padding as [number, number];
+  const [dh, dw] = attrs.dilation as [number, number];
+  const [H, W] = attrs.outSize as [number, number];
+  const groups = attrs.groups as number;
+  const C = Cg * groups;
+  const out = be.output('convTranspose2dGemm', [N, C, H, W], dy.dtype);
+  if (N * C * H * W === 0) return [out];
+  const tilesN = Math.ceil((Math.ceil(H / sh) * Math.ceil(W / sw)) / CONV_TILE);
+  const geometry = { N, C, H, W, Co, Cg, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, groups };
+  const uniforms = PARAMS.pack({
+    ...geometryUniforms(geometry),
+    ty: sh / gcd(sh, dh),
+    tx: sw / gcd(sw, dw),
+    tilesN,
+  });
+  be.dispatch(PROGRAMS[bias ? 1 : 0], bias ? [dy, w, bias] : [dy, w], [out], uniforms, [
+    Math.ceil(Cg / CONV_TILE) * tilesN,
+    sh * sw,
+    N * groups,
+  ]);
+  return [out];
+});
