@@ -7,10 +7,13 @@ import {
   convTranspose2d,
   fmtShape,
   hasKernel,
+  squeeze,
+  unsqueeze,
   zeros,
   type Tensor,
 } from '@webgrad/core-tensor';
 import { conv2dGemm } from './conv2d-gemm.js';
+import { convTranspose2dGemm, transposeGemmFits } from './conv-transpose2d-gemm.js';
 import { withBatchAxis } from './batch-axis.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
@@ -226,6 +229,12 @@ export class Conv1d extends ConvNd {
   }
 
   protected convolve(x: Tensor, padding: number[] | 'same' | 'valid'): Tensor {
+    if (onImplicitGemm('conv2dGemm', x, this.weight)) {
+      // as a 2-D convolution of height 1 (views), so forward and backward are implicit GEMMs
+      const p = typeof padding === 'string' ? padding : [0, padding[0]!];
+      const y = implicitGemmConv(unsqueeze(x, 2), unsqueeze(this.weight, 2), this.bias, [1, this.stride[0]!], p, [1, this.dilation[0]!], this.groups);
+      if (y !== null) return squeeze(y, 2);
+    }
     return conv1d(x, this.weight, this.bias, {
       stride: this.stride[0]!,
       padding: typeof padding === 'string' ? padding : padding[0]!,
@@ -253,44 +262,64 @@ export class Conv2d extends ConvNd {
   }
 
   protected convolve(x: Tensor, padding: number[] | 'same' | 'valid'): Tensor {
-    const gemm = implicitGemmPadding(this, x, padding);
-    if (gemm !== null) {
-      const geometry = { stride: [this.stride[0]!, this.stride[1]!] as [number, number], padding: gemm, dilation: [this.dilation[0]!, this.dilation[1]!] as [number, number], groups: this.groups };
-      return conv2dGemm(x, this.weight, this.bias, geometry);
+    const stride: [number, number] = [this.stride[0]!, this.stride[1]!];
+    const dilation: [number, number] = [this.dilation[0]!, this.dilation[1]!];
+    if (onImplicitGemm('conv2dGemm', x, this.weight)) {
+      const y = implicitGemmConv(x, this.weight, this.bias, stride, padding, dilation, this.groups);
+      if (y !== null) return y;
     }
     return conv2d(x, this.weight, this.bias, {
-      stride: [this.stride[0]!, this.stride[1]!],
+      stride,
       padding: typeof padding === 'string' ? padding : [padding[0]!, padding[1]!],
-      dilation: [this.dilation[0]!, this.dilation[1]!],
+      dilation,
       groups: this.groups,
     });
   }
 }
 
 /**
- * The symmetric zero padding [ph, pw] under which `Conv2d` runs as the one
- * implicit-GEMM op `conv2dGemm`, or null for the composed unfold + matmul path:
- * the CPU (whose matmul is its fast path), backends without the kernel, an
- * asymmetric 'same' padding, empty outputs and grids beyond one dispatch.
+ * Whether `x`'s backend runs `op` as an implicit-GEMM kernel: not the CPU
+ * (whose matmul is its fast path, so it keeps unfold + matmul), and only
+ * where the kernel exists and x and the weight share a dtype.
  */
-function implicitGemmPadding(layer: Conv2d, x: Tensor, padding: number[] | 'same' | 'valid'): [number, number] | null {
+function onImplicitGemm(op: string, x: Tensor, weight: Tensor): boolean {
   const backend = x.backend.name;
-  if (backend === 'cpu' || !hasKernel('conv2dGemm', backend) || x.dtype !== layer.weight.dtype || x.rank !== 4) return null;
-  const [kh, kw] = [layer.weight.shape[2]!, layer.weight.shape[3]!];
+  return backend !== 'cpu' && hasKernel(op, backend) && x.dtype === weight.dtype;
+}
+
+/**
+ * conv2d of x [N, C, H, W] as the one implicit-GEMM op `conv2dGemm` (whose
+ * gradient is implicit GEMMs too), or null for the composed unfold + matmul
+ * path: an asymmetric 'same' padding, empty outputs (the composed path reports
+ * them) and grids beyond one dispatch.
+ */
+function implicitGemmConv(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  stride: [number, number],
+  padding: readonly number[] | 'same' | 'valid',
+  dilation: [number, number],
+  groups: number,
+): Tensor | null {
+  if (x.rank !== 4) return null;
+  const [kh, kw] = [weight.shape[2]!, weight.shape[3]!];
   let p: [number, number];
   if (padding === 'valid') p = [0, 0];
   else if (padding === 'same') {
-    const th = layer.dilation[0]! * (kh - 1);
-    const tw = layer.dilation[1]! * (kw - 1);
+    const th = dilation[0] * (kh - 1);
+    const tw = dilation[1] * (kw - 1);
     if (th % 2 !== 0 || tw % 2 !== 0) return null;
     p = [th / 2, tw / 2];
   } else p = [padding[0]!, padding[1]!];
   const [N, , H, W] = x.shape as [number, number, number, number];
-  const oh = Math.floor((H + 2 * p[0] - layer.dilation[0]! * (kh - 1) - 1) / layer.stride[0]!) + 1;
-  const ow = Math.floor((W + 2 * p[1] - layer.dilation[1]! * (kw - 1) - 1) / layer.stride[1]!) + 1;
-  const blocks = Math.ceil(layer.weight.shape[0]! / layer.groups / 64) * Math.ceil((oh * ow) / 64);
-  if (oh <= 0 || ow <= 0 || N === 0 || N * layer.groups > 65535 || blocks > 65535) return null;
-  return p;
+  const oh = Math.floor((H + 2 * p[0] - dilation[0] * (kh - 1) - 1) / stride[0]) + 1;
+  const ow = Math.floor((W + 2 * p[1] - dilation[1] * (kw - 1) - 1) / stride[1]) + 1;
+  const blocks = Math.ceil(weight.shape[0]! / groups / 64) * Math.ceil((oh * ow) / 64);
+  if (oh <= 0 || ow <= 0 || N === 0 || N * groups > 65535 || blocks > 65535) return null;
+  // its input gradient is a convTranspose2dGemm over x: that grid must fit too
+  if (!transposeGemmFits(N, groups, weight.shape[1]!, H, W, stride)) return null;
+  return conv2dGemm(x, weight, bias, { stride, padding: p, dilation, groups });
 }
 
 function checkInputChannels(op: string, x: Tensor, inChannels: number): void {
@@ -370,6 +399,11 @@ export class ConvTranspose1d extends ConvTransposeNd {
   }
 
   protected transpose(x: Tensor, outputPadding: number[]): Tensor {
+    if (onImplicitGemm('convTranspose2dGemm', x, this.weight)) {
+      // as a 2-D transposed convolution of height 1 (views)
+      const y = implicitGemmTranspose(unsqueeze(x, 2), unsqueeze(this.weight, 2), this.bias, [1, this.stride[0]!], [0, this.padding[0]!], [0, outputPadding[0]!], [1, this.dilation[0]!], this.groups);
+      if (y !== null) return squeeze(y, 2);
+    }
     return convTranspose1d(x, this.weight, this.bias, {
       stride: this.stride[0]!,
       padding: this.padding[0]!,
@@ -399,12 +433,42 @@ export class ConvTranspose2d extends ConvTransposeNd {
   }
 
   protected transpose(x: Tensor, outputPadding: number[]): Tensor {
-    return convTranspose2d(x, this.weight, this.bias, {
-      stride: [this.stride[0]!, this.stride[1]!],
-      padding: [this.padding[0]!, this.padding[1]!],
-      outputPadding: [outputPadding[0]!, outputPadding[1]!],
-      dilation: [this.dilation[0]!, this.dilation[1]!],
-      groups: this.groups,
-    });
+    const stride: [number, number] = [this.stride[0]!, this.stride[1]!];
+    const padding: [number, number] = [this.padding[0]!, this.padding[1]!];
+    const extra: [number, number] = [outputPadding[0]!, outputPadding[1]!];
+    const dilation: [number, number] = [this.dilation[0]!, this.dilation[1]!];
+    if (onImplicitGemm('convTranspose2dGemm', x, this.weight)) {
+      const y = implicitGemmTranspose(x, this.weight, this.bias, stride, padding, extra, dilation, this.groups);
+      if (y !== null) return y;
+    }
+    return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding: extra, dilation, groups: this.groups });
   }
+}
+
+/**
+ * The transposed convolution of x [N, C_in, H, W] as the one implicit-GEMM op
+ * `convTranspose2dGemm` (the input gradient of the convolution it transposes;
+ * its own gradient is implicit GEMMs too), or null for the composed matmul +
+ * fold path: empty outputs (the composed path reports them) and grids beyond
+ * one dispatch.
+ */
+function implicitGemmTranspose(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  stride: [number, number],
+  padding: [number, number],
+  outputPadding: [number, number],
+  dilation: [number, number],
+  groups: number,
+): Tensor | null {
+  if (x.rank !== 4) return null;
+  const [N, , H, W] = x.shape as [number, number, number, number];
+  const [Ci, Cog, kh, kw] = weight.shape as [number, number, number, number];
+  const Ho = (H - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) + outputPadding[0] + 1;
+  const Wo = (W - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + outputPadding[1] + 1;
+  if (Ho <= 0 || Wo <= 0 || N === 0 || !transposeGemmFits(N, groups, Cog, Ho, Wo, stride)) return null;
+  // its gradient with respect to x is a conv2dGemm over the output: that grid must fit too
+  if (Math.ceil(Ci / groups / 64) * Math.ceil((H * W) / 64) > 65535) return null;
+  return convTranspose2dGemm(x, weight, bias, { stride, padding, dilation, groups, outSize: [Ho, Wo] });
 }
