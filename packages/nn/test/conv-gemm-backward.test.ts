@@ -106,6 +106,12 @@ const CASES: Case[] = [
     g: geo([1, 1], [2, 2], [2, 2], 4),
   },
   {
+    name: '40 out channels and 27 taps (the weight gradient in 64×32 blocks)',
+    x: [2, 3, 9, 10],
+    w: [40, 3, 3, 3],
+    g: geo([1, 2], [1, 1], [1, 1]),
+  },
+  {
     name: 'channels past one 64-tile: 70 in, 67 out, K = 630',
     x: [2, 70, 6, 5],
     w: [67, 70, 3, 3],

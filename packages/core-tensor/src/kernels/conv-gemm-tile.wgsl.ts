@@ -1,22 +1,46 @@
+import type { GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout, type UniformKind } from '../webgpu/uniform-layout.js';
 
 // The pieces the three implicit-GEMM convolution kernels share: conv2d (`conv2d.wgsl.ts`), its
 // input gradient / the transposed convolution (`conv-transpose2d.wgsl.ts`) and its weight
 // gradient (`conv2d-weight-grad.wgsl.ts`). Each is a product C = A·B tiled like the matmul
-// kernel — a 16×16 workgroup owns a 64×64 block of C, 4×4 outputs per thread in registers, and
-// walks the reduction in steps of CONV_TK through workgroup memory — and they differ only in
-// where the elements of A and B are gathered from and where C is stored. No operand is ever
-// materialised (no im2col columns, no col2im scatter).
+// kernel — a workgroup owns a tm×tn block of C, 4×4 outputs per thread in registers, and walks
+// the reduction in steps of tk through workgroup memory — and they differ only in where the
+// elements of A and B are gathered from and where C is stored. No operand is ever materialised
+// (no im2col columns, no col2im scatter).
 
-/** Rows and columns of C a workgroup owns. */
-export const CONV_TILE = 64;
+/** A block shape: rows × columns of C per workgroup and reduction steps per staged tile. */
+export interface ConvTile {
+  readonly tm: number;
+  readonly tn: number;
+  readonly tk: number;
+}
 
 /**
- * Reduction steps staged in workgroup memory at a time: two 64×32 float tiles
- * fill the 16 KiB every device allows. Few barriers matter on lavapipe, which
- * runs a workgroup's invocations in turn between them.
+ * The block shape for a product with `rows` rows and `cols` columns per
+ * workgroup grid. Convolutions often have few channels (LeNet's 6 and 16, a
+ * weight gradient's 25 taps), where a 64×64 block would spend most of its
+ * multiply-adds on padding: 16 rows or 32 columns are used when the product
+ * has no more. The reduction depth tk fills at most the 16 KiB of workgroup
+ * memory every device allows (few barriers matter on lavapipe, which runs a
+ * workgroup's invocations in turn between them).
  */
-export const CONV_TK = 32;
+export function chooseTile(rows: number, cols: number): ConvTile {
+  const tm = rows <= 16 ? 16 : 64;
+  const tn = cols <= 32 ? 32 : tm === 16 ? 128 : 64;
+  const tk = Math.min(32, Math.floor(4096 / (tm + tn) / 16) * 16);
+  return { tm, tn, tk };
+}
+
+/** The pipeline-key suffix of a block shape. */
+export function tileKey(t: ConvTile): string {
+  return `${t.tm}x${t.tn}x${t.tk}`;
+}
+
+/** The WGSL workgroup-size attribute of a block shape: (tn/4, tm/4) threads. */
+export function tileWorkgroup(t: ConvTile): string {
+  return `@workgroup_size(${t.tn / 4}, ${t.tm / 4})`;
+}
 
 /** The uniform fields of the convolution geometry, in every conv kernel's layout. */
 export const CONV_GEOMETRY: readonly (readonly [string, UniformKind])[] = [
@@ -92,53 +116,69 @@ fn imagePixel(n: u32, g: u32, r: u32, l: u32) -> f32 {
 `;
 }
 
-/** WGSL declarations of the two staged tiles, `As` (64×TK of A) and `Bs` (TK×64 of B), both k-major vec4s. */
-export const CONV_TILES_DECL = `
-var<workgroup> As: array<vec4<f32>, ${(CONV_TILE * CONV_TK) / 4}>;
-var<workgroup> Bs: array<vec4<f32>, ${(CONV_TILE * CONV_TK) / 4}>;
+/** WGSL declarations of the two staged tiles, `As` (tm×tk of A) and `Bs` (tk×tn of B), both k-major vec4s. */
+export function tilesDecl(t: ConvTile): string {
+  return `
+var<workgroup> As: array<vec4<f32>, ${(t.tm * t.tk) / 4}>;
+var<workgroup> Bs: array<vec4<f32>, ${(t.tk * t.tn) / 4}>;
 `;
+}
 
 /**
- * WGSL loading both tiles for the reduction steps k0 … k0 + TK − 1, with the
+ * WGSL loading both tiles for the reduction steps k0 … k0 + tk − 1, with the
  * local thread index `t` in scope. `aAt(m, k)` / `bAt(k, c)` are WGSL
  * expressions (the caller's functions) for A[row0 + m, k] and B[k, col0 + c]
- * that return 0 out of range. A: each thread fills 4 consecutive k of one row
- * per 16 steps; B: 4 neighbouring columns of one k.
+ * that return 0 out of range. Consecutive threads take consecutive k of A and
+ * consecutive columns of B (where the operands are contiguous, if anywhere).
  */
-export function loadConvTiles(
+export function loadTiles(
+  t: ConvTile,
   aAt: (m: string, k: string) => string,
   bAt: (k: string, c: string) => string,
 ): string {
+  const threads = (t.tm * t.tn) / 16;
   return `
-    for (var s = 0u; s < ${CONV_TK / 16}u; s = s + 1u) {
-      let i = t / 4u;
-      let kb = s * 16u + (t % 4u) * 4u;
-      for (var j = 0u; j < 4u; j = j + 1u) {
-        As[(kb + j) * 16u + i / 4u][i % 4u] = ${aAt('i', 'k0 + kb + j')};
-      }
-      let kr = s * 16u + t / 16u;
-      let c = (t % 16u) * 4u;
-      Bs[kr * 16u + t % 16u] = vec4<f32>(${bAt('k0 + kr', 'c')}, ${bAt('k0 + kr', 'c + 1u')}, ${bAt('k0 + kr', 'c + 2u')}, ${bAt('k0 + kr', 'c + 3u')});
+    for (var e = t; e < ${t.tm * t.tk}u; e = e + ${threads}u) {
+      let m = e / ${t.tk}u;
+      let k = e % ${t.tk}u;
+      As[k * ${t.tm / 4}u + m / 4u][m % 4u] = ${aAt('m', 'k0 + k')};
+    }
+    for (var e = t; e < ${t.tk * t.tn}u; e = e + ${threads}u) {
+      let k = e / ${t.tn}u;
+      let c = e % ${t.tn}u;
+      Bs[k * ${t.tn / 4}u + c / 4u][c % 4u] = ${bAt('k0 + k', 'c')};
     }`;
 }
 
 /**
- * WGSL of one staged step of the product, after `loadConvTiles`: wait for the
+ * WGSL of one staged step of the product, after `loadTiles`: wait for the
  * tiles, add this thread's 4×4 block (`acc0..acc3`: rows lid.y·4 …, columns
  * lid.x·4 …) over the `kn` valid steps and wait again. (The matmul kernel has
  * its own copy of this loop: it is being retuned on its own, and the conv
  * kernels must not change with it.)
  */
-export function convTileProduct(kn: string): string {
+export function tileProduct(t: ConvTile, kn: string): string {
   return `workgroupBarrier();
     let kn = ${kn};
     for (var k = 0u; k < kn; k = k + 1u) {
-      let av = As[k * 16u + lid.y];
-      let bv = Bs[k * 16u + lid.x];
+      let av = As[k * ${t.tm / 4}u + lid.y];
+      let bv = Bs[k * ${t.tn / 4}u + lid.x];
       acc0 = acc0 + av.x * bv;
       acc1 = acc1 + av.y * bv;
       acc2 = acc2 + av.z * bv;
       acc3 = acc3 + av.w * bv;
     }
     workgroupBarrier();`;
+}
+
+const programs = new Map<string, GpuProgram>();
+
+/** The program called `key`, built by `make` the first time it is asked for (one per kernel, block shape and variant). */
+export function convProgram(key: string, make: (key: string) => GpuProgram): GpuProgram {
+  let p = programs.get(key);
+  if (p === undefined) {
+    p = make(key);
+    programs.set(key, p);
+  }
+  return p;
 }

@@ -2,13 +2,16 @@ import type { KernelTensor } from '../backend.js';
 import { registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import {
-  CONV_TILE,
-  CONV_TILES_DECL,
-  CONV_TK,
+  chooseTile,
+  convProgram,
   convLayout,
-  convTileProduct,
   geometryUniforms,
-  loadConvTiles,
+  loadTiles,
+  tileKey,
+  tileProduct,
+  tilesDecl,
+  tileWorkgroup,
+  type ConvTile,
 } from './conv-gemm-tile.wgsl.js';
 
 // The transposed convolution as an implicit GEMM on WebGPU: `convTranspose2dGemm`,
@@ -32,14 +35,14 @@ const PARAMS = convLayout([
   ['tilesN', 'u32'],
 ]);
 
-function program(bias: boolean): GpuProgram {
+function program(key: string, tile: ConvTile, bias: boolean): GpuProgram {
   return {
-    key: `convTranspose2d/implicit-gemm${bias ? '/bias' : ''}`,
+    key,
     inputs: bias ? 3 : 2,
     outputs: 1,
     source: () =>
       bindingDecls(bias ? ['f32', 'f32', 'f32'] : ['f32', 'f32'], ['f32'], PARAMS.wgsl) +
-      CONV_TILES_DECL +
+      tilesDecl(tile) +
       `
 /** The taps of one phase along an axis: first tap k0, count, step. */
 struct Taps { k0: u32, count: u32, step: u32 }
@@ -94,7 +97,7 @@ fn store(n: u32, g: u32, ci: u32, q: u32, a: u32, b: u32, wb: u32, np: u32, v: v
   }
 }
 
-@compute @workgroup_size(16, 16)
+@compute ${tileWorkgroup(tile)}
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let n = wid.z / P.groups;
   let g = wid.z % P.groups;
@@ -103,8 +106,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   if (a >= P.H || b >= P.W) { return; }
   let wb = (P.W - b + P.sw - 1u) / P.sw;
   let np = ((P.H - a + P.sh - 1u) / P.sh) * wb;
-  let row0 = (wid.x / P.tilesN) * ${CONV_TILE}u;
-  let col0 = (wid.x % P.tilesN) * ${CONV_TILE}u;
+  let row0 = (wid.x / P.tilesN) * ${tile.tm}u;
+  let col0 = (wid.x % P.tilesN) * ${tile.tn}u;
   if (col0 >= np) { return; }
   let ty = phaseTaps(a, P.ph, P.dh, P.sh, P.kh, P.ty);
   let tx = phaseTaps(b, P.pw, P.dw, P.sw, P.kw, P.tx);
@@ -113,12 +116,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var acc1 = vec4<f32>(0.0);
   var acc2 = vec4<f32>(0.0);
   var acc3 = vec4<f32>(0.0);
-  for (var k0 = 0u; k0 < K; k0 = k0 + ${CONV_TK}u) {
-    ${loadConvTiles(
+  for (var k0 = 0u; k0 < K; k0 = k0 + ${tile.tk}u) {
+    ${loadTiles(
+      tile,
       (m, k) => `weightAt(g, row0 + ${m}, ${k}, ty, tx, K)`,
       (k, c) => `gradAt(n, g, ${k}, col0 + ${c}, a, b, wb, np, ty, tx, K)`,
     )}
-    ${convTileProduct(`min(${CONV_TK}u, K - k0)`)}
+    ${tileProduct(tile, `min(${tile.tk}u, K - k0)`)}
   }
   let ci = row0 + lid.y * 4u;
   let q = col0 + lid.x * 4u;
@@ -130,8 +134,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 `,
   };
 }
-
-const PROGRAMS = [program(false), program(true)] as const;
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
@@ -149,7 +151,9 @@ registerGpuKernel('convTranspose2dGemm', (inputs, attrs, be) => {
   const C = Cg * groups;
   const out = be.output('convTranspose2dGemm', [N, C, H, W], dy.dtype);
   if (N * C * H * W === 0) return [out];
-  const tilesN = Math.ceil((Math.ceil(H / sh) * Math.ceil(W / sw)) / CONV_TILE);
+  const pixels = Math.ceil(H / sh) * Math.ceil(W / sw);
+  const tile = chooseTile(Cg, pixels);
+  const tilesN = Math.ceil(pixels / tile.tn);
   const geometry = { N, C, H, W, Co, Cg, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, groups };
   const uniforms = PARAMS.pack({
     ...geometryUniforms(geometry),
@@ -157,10 +161,13 @@ registerGpuKernel('convTranspose2dGemm', (inputs, attrs, be) => {
     tx: sw / gcd(sw, dw),
     tilesN,
   });
-  be.dispatch(PROGRAMS[bias ? 1 : 0], bias ? [dy, w, bias] : [dy, w], [out], uniforms, [
-    Math.ceil(Cg / CONV_TILE) * tilesN,
-    sh * sw,
-    N * groups,
-  ]);
+  const key = `convTranspose2d/implicit-gemm/${tileKey(tile)}${bias ? '/bias' : ''}`;
+  be.dispatch(
+    convProgram(key, (k) => program(k, tile, bias !== undefined)),
+    bias ? [dy, w, bias] : [dy, w],
+    [out],
+    uniforms,
+    [Math.ceil(Cg / tile.tm) * tilesN, sh * sw, N * groups],
+  );
   return [out];
 });

@@ -3,14 +3,17 @@ import { linearGroups, linearProgram, registerGpuKernel } from '../webgpu/gpu-ke
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 import {
-  CONV_TILE,
-  CONV_TILES_DECL,
-  CONV_TK,
+  chooseTile,
+  convProgram,
   convLayout,
-  convTileProduct,
   geometryUniforms,
   imagePixelFn,
-  loadConvTiles,
+  loadTiles,
+  tileKey,
+  tileProduct,
+  tilesDecl,
+  tileWorkgroup,
+  type ConvTile,
 } from './conv-gemm-tile.wgsl.js';
 
 // The weight gradient of conv2d as an implicit GEMM on WebGPU: `conv2dWeightGradGemm`,
@@ -34,15 +37,16 @@ const PARAMS = convLayout([
   ['tilesN', 'u32'],
 ]);
 
-const partialProgram: GpuProgram = {
-  key: 'conv2dWeightGrad/implicit-gemm',
-  inputs: 2,
-  outputs: 1,
-  source: () =>
-    bindingDecls(['f32', 'f32'], ['f32'], PARAMS.wgsl) +
-    CONV_TILES_DECL +
-    imagePixelFn(1) +
-    `
+function partialProgram(key: string, tile: ConvTile): GpuProgram {
+  return {
+    key,
+    inputs: 2,
+    outputs: 1,
+    source: () =>
+      bindingDecls(['f32', 'f32'], ['f32'], PARAMS.wgsl) +
+      tilesDecl(tile) +
+      imagePixelFn(1) +
+      `
 /** A[co, κ] = dy[n, g·Cog + co, l] (0 past the group's channels or the chunk's end). */
 fn gradAt(g: u32, co: u32, kappa: u32, end: u32) -> f32 {
   if (co >= P.Cog || kappa >= end) { return 0.0; }
@@ -65,23 +69,24 @@ fn store(base: u32, co: u32, r: u32, v: vec4<f32>) {
   if (r + 3u < P.R) { out0[o + r + 3u] = v.w; }
 }
 
-@compute @workgroup_size(16, 16)
+@compute ${tileWorkgroup(tile)}
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let g = wid.z;
-  let row0 = (wid.x / P.tilesN) * ${CONV_TILE}u;
-  let col0 = (wid.x % P.tilesN) * ${CONV_TILE}u;
+  let row0 = (wid.x / P.tilesN) * ${tile.tm}u;
+  let col0 = (wid.x % P.tilesN) * ${tile.tn}u;
   let start = wid.y * P.chunk;
   let end = min(P.total, start + P.chunk);
   var acc0 = vec4<f32>(0.0);
   var acc1 = vec4<f32>(0.0);
   var acc2 = vec4<f32>(0.0);
   var acc3 = vec4<f32>(0.0);
-  for (var k0 = start; k0 < end; k0 = k0 + ${CONV_TK}u) {
-    ${loadConvTiles(
+  for (var k0 = start; k0 < end; k0 = k0 + ${tile.tk}u) {
+    ${loadTiles(
+      tile,
       (m, k) => `gradAt(g, row0 + ${m}, ${k}, end)`,
       (k, c) => `columnAt(g, ${k}, col0 + ${c}, end)`,
     )}
-    ${convTileProduct(`min(${CONV_TK}u, end - k0)`)}
+    ${tileProduct(tile, `min(${tile.tk}u, end - k0)`)}
   }
   // partial s of the weight gradient [Co, R] (the gradient itself when there is one chunk)
   let base = (wid.y * P.Co + g * P.Cog) * P.R;
@@ -93,7 +98,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   store(base, co + 3u, r, acc3);
 }
 `,
-};
+  };
+}
 
 const SUM_PARAMS = new UniformLayout([
   ['size', 'u32'],
@@ -126,12 +132,17 @@ const PARTIALS_LIMIT = 1 << 22;
  * stay few, short enough that blocks × chunks reaches TARGET_WORKGROUPS and
  * no accumulator runs over MAX_CHUNK products, a multiple of the tile depth.
  */
-export function weightGradChunk(total: number, blocks: number, weights: number): number {
-  const round = (v: number): number => Math.ceil(v / CONV_TK) * CONV_TK;
+export function weightGradChunk(
+  total: number,
+  blocks: number,
+  weights: number,
+  tk: number,
+): number {
+  const round = (v: number): number => Math.ceil(v / tk) * tk;
   let chunk = round(Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, (total * blocks) / TARGET_WORKGROUPS)));
   const maxParts = Math.max(1, Math.min(65535, Math.floor(PARTIALS_LIMIT / weights)));
   if (Math.ceil(total / chunk) > maxParts) chunk = round(total / maxParts);
-  return Math.max(CONV_TK, chunk);
+  return Math.max(tk, chunk);
 }
 
 registerGpuKernel('conv2dWeightGradGemm', (inputs, attrs, be) => {
@@ -150,19 +161,23 @@ registerGpuKernel('conv2dWeightGradGemm', (inputs, attrs, be) => {
   const size = Co * R;
   const L = oh * ow;
   const total = N * L;
-  const tilesN = Math.ceil(R / CONV_TILE);
-  const blocks = Math.ceil(Cog / CONV_TILE) * tilesN;
-  const chunk = weightGradChunk(Math.max(total, 1), blocks * groups, size);
+  const tile = chooseTile(Cog, R);
+  const tilesN = Math.ceil(R / tile.tn);
+  const blocks = Math.ceil(Cog / tile.tm) * tilesN;
+  const chunk = weightGradChunk(Math.max(total, 1), blocks * groups, size, tile.tk);
+  const program = convProgram(`conv2dWeightGrad/implicit-gemm/${tileKey(tile)}`, (k) =>
+    partialProgram(k, tile),
+  );
   const parts = Math.max(1, Math.ceil(total / chunk));
   const geometry = { N, C, H, W, Co, Cg, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, groups };
   const uniforms = PARAMS.pack({ ...geometryUniforms(geometry), R, L, total, chunk, tilesN });
   // no products (an empty batch or output): one chunk of nothing writes the zeros
   if (parts === 1) {
-    be.dispatch(partialProgram, [dy, x], [out], uniforms, [blocks, 1, groups]);
+    be.dispatch(program, [dy, x], [out], uniforms, [blocks, 1, groups]);
     return [out];
   }
   const partials = be.output('conv2dWeightGradGemm', [parts, size], dy.dtype);
-  be.dispatch(partialProgram, [dy, x], [partials], uniforms, [blocks, parts, groups]);
+  be.dispatch(program, [dy, x], [partials], uniforms, [blocks, parts, groups]);
   be.dispatch(
     SUM_PARTIALS,
     [partials],

@@ -2,14 +2,17 @@ import type { KernelTensor } from '../backend.js';
 import { registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import {
-  CONV_TILE,
-  CONV_TILES_DECL,
-  CONV_TK,
+  chooseTile,
+  convProgram,
   convLayout,
-  convTileProduct,
   geometryUniforms,
   imagePixelFn,
-  loadConvTiles,
+  loadTiles,
+  tileKey,
+  tileProduct,
+  tilesDecl,
+  tileWorkgroup,
+  type ConvTile,
 } from './conv-gemm-tile.wgsl.js';
 
 // conv2d as an implicit GEMM on WebGPU: `conv2dGemm`, [x [N, C, H, W], w [Co, C/g, kh, kw],
@@ -28,14 +31,14 @@ const PARAMS = convLayout([
   ['tilesN', 'u32'],
 ]);
 
-function program(bias: boolean): GpuProgram {
+function program(key: string, tile: ConvTile, bias: boolean): GpuProgram {
   return {
-    key: `conv2d/implicit-gemm${bias ? '/bias' : ''}`,
+    key,
     inputs: bias ? 3 : 2,
     outputs: 1,
     source: () =>
       bindingDecls(bias ? ['f32', 'f32', 'f32'] : ['f32', 'f32'], ['f32'], PARAMS.wgsl) +
-      CONV_TILES_DECL +
+      tilesDecl(tile) +
       imagePixelFn(0) +
       `
 /** W[co, r] of group g (0 past the group's channels or the taps). */
@@ -61,22 +64,23 @@ fn store(n: u32, g: u32, co: u32, l: u32, v: vec4<f32>) {
   if (l + 3u < P.L) { out0[base + l + 3u] = v.w + b; }
 }
 
-@compute @workgroup_size(16, 16)
+@compute ${tileWorkgroup(tile)}
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let n = wid.z / P.groups;
   let g = wid.z % P.groups;
-  let row0 = (wid.x / P.tilesN) * ${CONV_TILE}u;
-  let col0 = (wid.x % P.tilesN) * ${CONV_TILE}u;
+  let row0 = (wid.x / P.tilesN) * ${tile.tm}u;
+  let col0 = (wid.x % P.tilesN) * ${tile.tn}u;
   var acc0 = vec4<f32>(0.0);
   var acc1 = vec4<f32>(0.0);
   var acc2 = vec4<f32>(0.0);
   var acc3 = vec4<f32>(0.0);
-  for (var k0 = 0u; k0 < P.K; k0 = k0 + ${CONV_TK}u) {
-    ${loadConvTiles(
+  for (var k0 = 0u; k0 < P.K; k0 = k0 + ${tile.tk}u) {
+    ${loadTiles(
+      tile,
       (m, k) => `weightAt(g, row0 + ${m}, ${k})`,
       (k, c) => `column(n, g, ${k}, col0 + ${c})`,
     )}
-    ${convTileProduct(`min(${CONV_TK}u, P.K - k0)`)}
+    ${tileProduct(tile, `min(${tile.tk}u, P.K - k0)`)}
   }
   let co = row0 + lid.y * 4u;
   let l = col0 + lid.x * 4u;
@@ -88,8 +92,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 `,
   };
 }
-
-const PROGRAMS = [program(false), program(true)] as const;
 
 registerGpuKernel('conv2dGemm', (inputs, attrs, be) => {
   const [x, w, bias] = inputs as [KernelTensor, KernelTensor, KernelTensor | undefined];
@@ -106,13 +108,17 @@ registerGpuKernel('conv2dGemm', (inputs, attrs, be) => {
   const out = be.output('conv2dGemm', [N, Co, oh, ow], x.dtype);
   const L = oh * ow;
   if (N * Co * L === 0) return [out];
-  const tilesN = Math.ceil(L / CONV_TILE);
+  const tile = chooseTile(Co / groups, L);
+  const tilesN = Math.ceil(L / tile.tn);
   const geometry = { N, C, H, W, Co, Cg, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, groups };
   const uniforms = PARAMS.pack({ ...geometryUniforms(geometry), K: Cg * kh * kw, L, tilesN });
-  be.dispatch(PROGRAMS[bias ? 1 : 0], bias ? [x, w, bias] : [x, w], [out], uniforms, [
-    Math.ceil(Co / groups / CONV_TILE) * tilesN,
-    1,
-    N * groups,
-  ]);
+  const key = `conv2d/implicit-gemm/${tileKey(tile)}${bias ? '/bias' : ''}`;
+  be.dispatch(
+    convProgram(key, (k) => program(k, tile, bias !== undefined)),
+    bias ? [x, w, bias] : [x, w],
+    [out],
+    uniforms,
+    [Math.ceil(Co / groups / tile.tm) * tilesN, 1, N * groups],
+  );
   return [out];
 });
