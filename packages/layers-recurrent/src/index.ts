@@ -9,6 +9,7 @@
 import '@webgrad/autograd';
 
 export { lstmCellUpdate, lstmCellUpdateReference, type LstmCellState } from './lstm-cell-update.js';
+export { lstmSequence, usesFusedSequence, type LstmSequenceResult, type LstmSequenceOptions } from './lstm-sequence.js';
 export { gruCellUpdate, gruCellUpdateReference } from './gru-cell-update.js';
 export { splitTimeSteps } from './split-time-steps.js';
 export { linearProjection } from './linear-projection.js';

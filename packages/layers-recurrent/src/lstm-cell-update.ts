@@ -189,7 +189,8 @@ registerGradient({
   },
 });
 
-function lstmCellBackwardReference(dh: Tensor, dcn: Tensor, gi: Tensor, gh: Tensor, c: Tensor): { da: Tensor; dc: Tensor } {
+/** The gradient of `lstmCellUpdate` written with differentiable ops (the fused gradient when a graph of it is wanted). */
+export function lstmCellBackwardReference(dh: Tensor, dcn: Tensor, gi: Tensor, gh: Tensor, c: Tensor): { da: Tensor; dc: Tensor } {
   const H = c.shape[c.rank - 1]!;
   const a = add(gi, gh);
   const ax = a.rank - 1;

@@ -3,6 +3,7 @@ import {
   concat,
   DTypeError,
   fmtShape,
+  narrow,
   reshape,
   ShapeError,
   squeeze,
@@ -17,6 +18,7 @@ import { dropout } from '@webgrad/regularize';
 import { gateCount, projectInput, runDirection, type RecurrentMode, type RecurrentState, type RecurrentWeights } from './recurrent-step.js';
 import { stepMasks, type SequenceOptions } from './sequence-mask.js';
 import { splitTimeSteps } from './split-time-steps.js';
+import { lstmSequence, usesFusedSequence } from './lstm-sequence.js';
 
 /** Options every recurrent layer takes (PyTorch's names, camelCase). */
 export interface RecurrentLayerOptions {
@@ -184,8 +186,18 @@ export abstract class RNNBase extends Module<never[], unknown> {
       for (let d = 0; d < D; d++) {
         const w = this.weights(layer, d);
         const k = layer * D + d;
-        const steps = splitTimeSteps(projectInput(this.mode, w, layerInput));
         const trace: RecurrentState[] = new Array<RecurrentState>(T);
+        if (this.mode === 'LSTM' && w.weightHr === null && masks === null && !states && T > 0 && usesFusedSequence(x.backend.name)) {
+          // the whole recurrence as one op (one dispatch per step each way on WebGPU)
+          const seq = lstmSequence(projectInput(this.mode, w, layerInput), reshape(hs[k]!, [B, H]), reshape(cs![k]!, [B, H]), w.weightHh, { reverse: d === 1 });
+          const last = d === 1 ? 0 : T - 1;
+          dirOutputs.push(seq.hs);
+          hOut.push(narrow(seq.hs, 0, last, 1));
+          cOut.push(narrow(seq.cs, 0, last, 1));
+          layerStates.push(trace);
+          continue;
+        }
+        const steps = splitTimeSteps(projectInput(this.mode, w, layerInput));
         const res = runDirection(this.mode, w, steps, { h: hs[k]!, c: cs ? cs[k]! : null }, d === 1, masks, states ? (t, s) => (trace[t] = s) : undefined);
         dirOutputs.push(T === 0 ? zeros([0, B, P], { dtype: x.dtype, backend: x.backend.name }) : concat(res.outputs, 0));
         hOut.push(res.state.h);

@@ -10,7 +10,7 @@ import {
   type Tensor,
 } from '@webgrad/core-tensor';
 import { gradients } from '@webgrad/autograd';
-import { gruCellUpdate, lstmCellUpdate } from '@webgrad/layers-recurrent';
+import { gruCellUpdate, lstmCellUpdate, lstmSequence } from '@webgrad/layers-recurrent';
 import {
   acquireWebgpu,
   describeOnWebgpu,
@@ -104,5 +104,50 @@ describeOnWebgpu(gpu, 'fused LSTM and GRU cell kernels on webgpu match the cpu k
     const want = gradients(loss(gi, gh, c, bh, w), [gi, gh, c, bh]);
     const got = gradients(loss(giG, ghG, cG, bhG, wG), [giG, ghG, cG, bhG]);
     await expectTensorsClose(got, want, TOL);
+  });
+
+  // The whole-sequence LSTM op: the recurrent sums run over H (forward) and 4H (backward) terms
+  // in float32 on the gpu and in double on the cpu, and the state carries the error on through
+  // the steps, so the bound is wider than the single cell's: a few float32 ulp of the sums'
+  // scale (|W| ≤ 0.5, |h| < 1: the sums stay ≲ 10). Shapes: a single unit and row; hidden
+  // sizes that are no multiple of 4 (the backward's vec4 of units) or of the 64-thread
+  // workgroup; batches that are no multiple of the 4 rows a thread owns; T = 1 (no recurrence).
+  const SEQ_TOL: Tolerance = { atol: 1e-5, rtol: 1e-4 };
+  for (const [T, B, H] of [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 37, 66],
+  ] as const) {
+    for (const reverse of [false, true]) {
+      it(`lstmSequence and lstmSequenceBackward, T ${T}, B ${B}, H ${H}${reverse ? ', reverse' : ''}`, async () => {
+        const gates = { shape: [T, B, 4 * H], scale: 2 };
+        const state = { shape: [B, H] };
+        const seq = { shape: [T, B, H] };
+        const w = { shape: [4 * H, H], scale: 0.5 };
+        await expectGpuMatchesCpu('lstmSequence', [gates, state, state, w], { reverse }, SEQ_TOL);
+        // activated gates in (0, 1) (i, f, o) and (−1, 1) (g): any values in (−1, 1) exercise the formula
+        await expectGpuMatchesCpu('lstmSequenceBackward', [seq, seq, { shape: [T, B, 4 * H] }, seq, state, w], { reverse }, SEQ_TOL);
+      });
+    }
+  }
+
+  it('gradients through lstmSequence (the backward kernel and the W_hh, h0 products) equal the cpu’s', async () => {
+    manualSeed(22);
+    const onBoth = (t: Tensor): [Tensor, Tensor] => [t.requiresGrad_(), toBackend(t, 'webgpu').requiresGrad_()];
+    const [gi, giG] = onBoth(randn([6, 5, 36]));
+    const [h0, h0G] = onBoth(randn([5, 9]));
+    const [c0, c0G] = onBoth(randn([5, 9]));
+    const [w, wG] = onBoth(mul(randn([36, 9]), 0.3));
+    const u = fromTypedArray(hostValues(270, 6), [6, 5, 9]);
+    const uG = toBackend(u, 'webgpu');
+    for (const reverse of [false, true]) {
+      const loss = (a: Tensor, h: Tensor, c: Tensor, ww: Tensor, weights: Tensor): Tensor => {
+        const r = lstmSequence(a, h, c, ww, { reverse });
+        return sum(mul(r.hs, weights)).add(sum(mul(r.cs, r.cs)));
+      };
+      const want = gradients(loss(gi, h0, c0, w, u), [gi, h0, c0, w]);
+      const got = gradients(loss(giG, h0G, c0G, wG, uG), [giG, h0G, c0G, wG]);
+      await expectTensorsClose(got, want, SEQ_TOL);
+    }
   });
 });

@@ -17,7 +17,7 @@ function host(n: number, seed: number): Float32Array {
   });
 }
 
-async function agree(make: () => RNNBase, shape: [number, number, number], lengths: number[] | undefined): Promise<void> {
+async function agree(make: () => RNNBase, shape: [number, number, number], lengths: number[] | undefined, withStates = false): Promise<void> {
   manualSeed(90);
   const cpuLayer = make();
   // parameters are created on the active backend
@@ -29,12 +29,15 @@ async function agree(make: () => RNNBase, shape: [number, number, number], lengt
   const size = shape[0] * shape[1] * shape[2];
   const run = (layer: RNNBase, backend: string): { out: Tensor; grads: Tensor[] } => {
     const x = fromTypedArray(host(size, 1), shape, { backend, requiresGrad: true });
-    const r = layer.run(x, null, null, lengths ? { lengths } : undefined);
+    const stateShape = [layer.numLayers * layer.numDirections, shape[1], layer.hiddenSize];
+    const n = stateShape[0]! * stateShape[1]! * stateShape[2]!;
+    const states = withStates ? [3, 4].map((seed) => fromTypedArray(host(n, seed), stateShape, { backend, requiresGrad: true })) : [];
+    const r = layer.run(x, states[0] ?? null, layer.mode === 'LSTM' ? (states[1] ?? null) : null, lengths ? { lengths } : undefined);
     const w = fromTypedArray(host(r.output.size, 2), r.output.shape, { backend });
     let loss = add(sum(mul(r.output, w)), sum(r.h));
     if (r.c) loss = add(loss, sum(r.c));
     loss.backward();
-    return { out: r.output, grads: [x.grad!, ...layer.parameters().map((p) => p.grad!)] };
+    return { out: r.output, grads: [x.grad!, ...layer.parameters().map((p) => p.grad!), ...states.map((t) => t.grad!)] };
   };
   const want = run(cpuLayer, 'cpu');
   const got = run(gpuLayer, 'webgpu');
@@ -49,6 +52,8 @@ async function agree(make: () => RNNBase, shape: [number, number, number], lengt
 
 describeOnWebgpu(gpu, 'recurrent layers on webgpu', () => {
   it('a bidirectional 2-layer LSTM with lengths: outputs and every gradient match the cpu', () => agree(() => new LSTM(3, 4, { numLayers: 2, bidirectional: true }), [5, 3, 3], [5, 2, 4]));
+  it('a bidirectional 2-layer LSTM without padding (one lstmSequence op per layer and direction), from given states: outputs and every gradient match the cpu', () =>
+    agree(() => new LSTM(3, 5, { numLayers: 2, bidirectional: true }), [6, 4, 3], undefined, true));
   it('a batch-first GRU: outputs and every gradient match the cpu', () => agree(() => new GRU(3, 4, { batchFirst: true }), [2, 4, 3], undefined));
   it('a relu RNN with lengths: outputs and every gradient match the cpu', () => agree(() => new RNN(3, 4, { nonlinearity: 'relu' }), [4, 2, 3], [4, 1]));
 });
