@@ -78,6 +78,11 @@ export async function prepareWebgpuEngines(name: string): Promise<WebgpuEngines>
 
 /** `measure` for steps that finish asynchronously (GPU work read back): warm-up runs, then timed runs under `budget`. */
 export async function measureAsync(run: () => unknown, budget: TimingBudget): Promise<Timing> {
+  return summarize(await collectAsync(run, budget));
+}
+
+/** The samples (ms) behind `measureAsync`, for runners that merge interleaved rounds. */
+export async function collectAsync(run: () => unknown, budget: TimingBudget): Promise<number[]> {
   for (let i = 0; i < budget.warmup; i++) await run();
   const samples: number[] = [];
   const start = performance.now();
@@ -86,7 +91,7 @@ export async function measureAsync(run: () => unknown, budget: TimingBudget): Pr
     await run();
     samples.push(performance.now() - t0);
   }
-  return summarize(samples);
+  return samples;
 }
 
 /**
