@@ -40,7 +40,8 @@ let gradEnabled = true;
 let recorder: GradientRecorder | null = null;
 const listeners: DispatchListener[] = [];
 const scopes: Scope[] = [];
-const liveBytes = new Map<string, number>();
+/** Bytes of live storage per backend (a box per backend, so the hot path only adds). */
+const liveBytes = new Map<Backend, { bytes: number }>();
 let liveTensors = 0;
 let nextTensorId = 1;
 
@@ -131,11 +132,17 @@ export function newTensorId(): number {
   return nextTensorId++;
 }
 
-/** @internal accounting when a handle is created. */
-export function trackTensor(t: Tensor): void {
+/**
+ * @internal accounting when a handle is created; true when a `tidy` scope
+ * now holds it (and will either dispose it or, when it survives every
+ * scope, call `watchCollection`).
+ */
+export function trackTensor(t: Tensor): boolean {
   liveTensors++;
   const scope = scopes[scopes.length - 1];
-  if (scope) scope.tracked.push(t);
+  if (scope === undefined) return false;
+  scope.tracked.push(t);
+  return true;
 }
 
 /** @internal accounting when a handle is disposed. */
@@ -144,8 +151,10 @@ export function untrackTensor(): void {
 }
 
 /** @internal accounting of backend bytes. */
-export function addBytes(backend: string, delta: number): void {
-  liveBytes.set(backend, (liveBytes.get(backend) ?? 0) + delta);
+export function addBytes(backend: Backend, delta: number): void {
+  const box = liveBytes.get(backend);
+  if (box !== undefined) box.bytes += delta;
+  else liveBytes.set(backend, { bytes: delta });
 }
 
 /** Live tensor handles and the bytes their storage holds, per backend. */
@@ -163,8 +172,9 @@ export function memory(): MemoryInfo {
   let total = 0;
   const byBackend: Record<string, number> = {};
   for (const [k, v] of liveBytes) {
-    byBackend[k] = v;
-    total += v;
+    // a backend re-created under the same name (a lost WebGPU device) adds to its predecessor's figure
+    byBackend[k.name] = (byBackend[k.name] ?? 0) + v.bytes;
+    total += v.bytes;
   }
   return { numTensors: liveTensors, numBytes: total, bytesByBackend: byBackend };
 }
@@ -206,6 +216,7 @@ export function tidy<T>(fn: () => T): T {
   for (const t of scope.tracked) {
     if (keepSet.has(t) || t.isKept || graphSaved.has(t)) {
       if (parent && !t.isKept) parent.tracked.push(t);
+      else t.watchCollection();
     } else {
       t.dispose();
     }

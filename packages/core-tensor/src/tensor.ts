@@ -29,22 +29,23 @@ export interface GradNodeHandle {
   readonly savedTensors?: readonly Tensor[];
 }
 
-interface Handle {
+/**
+ * What the FinalizationRegistry holds for a tensor that could be collected
+ * without `dispose()`: its current storage reference (re-pointed by
+ * `assign_`). It never references the tensor, so the tensor can be collected.
+ */
+interface CollectionToken {
   ref: DataRef;
-  disposed: boolean;
 }
 
-const finalizer = new FinalizationRegistry<Handle>((h) => {
-  if (!h.disposed) releaseHandle(h);
-});
+const finalizer = new FinalizationRegistry<CollectionToken>((token) => releaseRef(token.ref));
 
-function releaseHandle(h: Handle): void {
-  h.disposed = true;
+/** One handle lets go of `ref`; the storage is freed (or pooled) with the last one. */
+function releaseRef(ref: DataRef): void {
   untrackTensor();
-  h.ref.refs--;
-  if (h.ref.refs === 0) {
-    addBytes(h.ref.backend.name, -h.ref.storage.byteLength);
-    h.ref.backend.release(h.ref.storage);
+  if (--ref.refs === 0) {
+    addBytes(ref.backend, -ref.storage.byteLength);
+    ref.backend.release(ref.storage);
   }
 }
 
@@ -61,11 +62,11 @@ function releaseHandle(h: Handle): void {
  * ```
  */
 export class Tensor {
-  /** Marks tensor handles for `tidy`, across package copies. */
-  readonly __webgradTensor = true;
+  /** Marks tensor handles for `tidy`, across package copies (on the prototype: true for every tensor). */
+  declare readonly __webgradTensor: true;
   /** A process-unique id. */
   readonly id: number;
-  /** Lengths of each axis. */
+  /** Lengths of each axis (frozen; tensors of one shape may share the array). */
   readonly shape: readonly number[];
   /** Element type. */
   readonly dtype: DType;
@@ -85,23 +86,30 @@ export class Tensor {
   isKept = false;
   /** A name for printing and state dicts (optional). */
   name?: string;
-  private handle: Handle;
+  private ref: DataRef;
+  private disposed = false;
+  /** Set once the FinalizationRegistry watches this handle (see `watchCollection`). */
+  private token: CollectionToken | null = null;
+  /** What kernels see of this tensor, made on first use. */
+  private kernelView: KernelTensor | null = null;
 
   /** @internal use `tensor()`, `zeros()` and the ops to create tensors. */
   constructor(ref: DataRef, shape: Shape, dtype: DType) {
     this.id = newTensorId();
-    this.shape = Object.freeze(shape.slice());
+    // a frozen shape (another tensor's) is shared, not copied: views and elementwise results reuse their input's
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     this.dtype = dtype;
     this.size = sizeOf(shape);
     ref.refs++;
-    this.handle = { ref, disposed: false };
-    finalizer.register(this, this.handle, this.handle);
-    trackTensor(this);
+    this.ref = ref;
+    // inside tidy the scope holds the handle until it ends (so it cannot be collected before) and tidy
+    // watches only the handles that outlive it: the ones it disposes never pay for the registry
+    if (!trackTensor(this)) this.watchCollection();
   }
 
   /** @internal wraps new storage as a tensor. */
   static fromKernel(backend: Backend, out: KernelTensor): Tensor {
-    addBytes(backend.name, out.storage.byteLength);
+    addBytes(backend, out.storage.byteLength);
     return new Tensor({ backend, storage: out.storage, refs: 0 }, out.shape, out.dtype);
   }
 
@@ -117,12 +125,12 @@ export class Tensor {
 
   /** The backend holding the storage. */
   get backend(): Backend {
-    return this.handle.ref.backend;
+    return this.ref.backend;
   }
 
   /** True after `dispose()`. */
   get isDisposed(): boolean {
-    return this.handle.disposed;
+    return this.disposed;
   }
 
   /** True when no op recorded this tensor (a leaf of the autograd graph). */
@@ -133,27 +141,45 @@ export class Tensor {
   /** @internal the storage reference, shared by views. */
   get dataRef(): DataRef {
     this.assertAlive('tensor');
-    return this.handle.ref;
+    return this.ref;
   }
 
-  /** @internal what kernels see of this tensor. */
+  /** @internal what kernels see of this tensor (one object per tensor and storage, reused by every kernel call). */
   get kernelTensor(): KernelTensor {
     this.assertAlive('tensor');
-    return { storage: this.handle.ref.storage, shape: this.shape, dtype: this.dtype };
+    const kt = this.kernelView;
+    if (kt !== null && kt.storage === this.ref.storage) return kt;
+    return (this.kernelView = { storage: this.ref.storage, shape: this.shape, dtype: this.dtype });
   }
 
   /** @internal throws a clear error if this tensor was disposed. */
   assertAlive(op: string): void {
-    if (this.handle.disposed) {
+    if (this.disposed) {
       throw new WebgradError(op, `tensor ${this.id} of shape [${this.shape.join(',')}] was disposed and cannot be used`);
     }
   }
 
+  /**
+   * @internal registers this handle with the FinalizationRegistry (once), so
+   * its storage is released if it is garbage collected without `dispose()`.
+   * Handles created outside `tidy` are registered at once; `tidy` registers
+   * the ones that outlive every enclosing scope.
+   */
+  watchCollection(): void {
+    if (this.token !== null || this.disposed) return;
+    this.token = { ref: this.ref };
+    finalizer.register(this, this.token, this.token);
+  }
+
   /** Frees this handle at once; the storage is freed when no view shares it. */
   dispose(): void {
-    if (this.handle.disposed) return;
-    finalizer.unregister(this.handle);
-    releaseHandle(this.handle);
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.token !== null) {
+      finalizer.unregister(this.token);
+      this.token = null;
+    }
+    releaseRef(this.ref);
   }
 
   /**
@@ -172,13 +198,14 @@ export class Tensor {
       );
     }
     if (value.backend !== this.backend) throw new BackendError('assign_', `value is on ${value.backend.name}, tensor on ${this.backend.name}`);
-    const ref = value.handle.ref;
+    const ref = value.ref;
     ref.refs++;
-    const old = this.handle.ref;
-    this.handle.ref = ref;
-    old.refs--;
-    if (old.refs === 0) {
-      addBytes(old.backend.name, -old.storage.byteLength);
+    const old = this.ref;
+    this.ref = ref;
+    this.kernelView = null;
+    if (this.token !== null) this.token.ref = ref;
+    if (--old.refs === 0) {
+      addBytes(old.backend, -old.storage.byteLength);
       old.backend.release(old.storage);
     }
     return this;
@@ -197,13 +224,13 @@ export class Tensor {
   /** Reads the elements back to the CPU as a typed array (a copy). */
   async data(): Promise<TypedArray> {
     this.assertAlive('data');
-    return this.backend.read(this.handle.ref.storage, this.dtype, this.size);
+    return this.backend.read(this.ref.storage, this.dtype, this.size);
   }
 
   /** Reads synchronously; CPU only (WebGPU throws: use `await data()`). */
   dataSync(): TypedArray {
     this.assertAlive('dataSync');
-    return this.backend.readSync(this.handle.ref.storage, this.dtype, this.size);
+    return this.backend.readSync(this.ref.storage, this.dtype, this.size);
   }
 
   /** The elements as a nested array of the tensor's shape. */
@@ -230,7 +257,7 @@ export class Tensor {
 
   /** Prints like PyTorch: `tensor([[1., 2.], [3., 4.]])` (CPU data; other backends print their shape). */
   toString(): string {
-    if (this.handle.disposed) return `tensor(<disposed>, shape=[${this.shape.join(', ')}])`;
+    if (this.disposed) return `tensor(<disposed>, shape=[${this.shape.join(', ')}])`;
     let values: TypedArray;
     try {
       values = this.dataSync();
@@ -342,6 +369,8 @@ export class Tensor {
   /** Copies this tensor to the backend named `backend` (e.g. `'cpu'`). */
   to(backend: string): Tensor { return ops.toBackend(this, backend); }
 }
+
+Object.defineProperty(Tensor.prototype, '__webgradTensor', { value: true });
 
 function toNested(values: TypedArray, shape: readonly number[], dtype: DType): NestedArray {
   const conv = dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;

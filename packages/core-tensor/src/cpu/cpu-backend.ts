@@ -1,9 +1,10 @@
 import type { Backend, BackendInfo, KernelTensor, Storage } from '../backend.js';
-import { allocArray, type DType, type TypedArray } from '../dtype.js';
+import type { DType, TypedArray } from '../dtype.js';
 import { registerBackend } from '../engine.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { cpuStatus } from '../wasm/cpu-config.js';
 import { allocResidentF32, freeResident } from '../wasm/wasm-storage.js';
+import { cpuArrayPool, pooledArray } from './cpu-array-pool.js';
 
 /**
  * CPU storage: a typed array of the tensor's dtype. float32 storage may live
@@ -12,21 +13,28 @@ import { allocResidentF32, freeResident } from '../wasm/wasm-storage.js';
  * storage is released.
  */
 export class CpuStorage implements Storage {
+  /** Bytes of the typed array. */
+  readonly byteLength: number;
   private released = false;
-  /** Creates storage around `data` (not copied); `wasmPtr` is its address in the kernels' memory, or -1. */
+  /**
+   * Creates storage around `data` (not copied); `wasmPtr` is its address in
+   * the kernels' memory, or -1. `pooledAs` is set only for arrays the backend
+   * allocated itself: they go back to the array pool on release (arrays that
+   * came from elsewhere may still be referenced there).
+   */
   constructor(
     readonly data: TypedArray,
     readonly wasmPtr = -1,
-  ) {}
-  /** Bytes of the typed array. */
-  get byteLength(): number {
-    return this.data.byteLength;
+    private readonly pooledAs: DType | null = null,
+  ) {
+    this.byteLength = data.byteLength;
   }
-  /** @internal frees a block of the kernels' memory (once). */
+  /** @internal gives the memory back (once): a block of the kernels' memory to the heap, a pooled array to the pool. */
   release(): void {
-    if (this.wasmPtr < 0 || this.released) return;
+    if (this.released) return;
     this.released = true;
-    freeResident(this.wasmPtr, this.data.length);
+    if (this.wasmPtr >= 0) freeResident(this.wasmPtr, this.data.length);
+    else if (this.pooledAs !== null) cpuArrayPool.give(this.pooledAs, this.data);
   }
 }
 
@@ -45,7 +53,7 @@ export const cpuBackend: Backend = {
     return (storage as CpuStorage).data.slice();
   },
   release(storage: Storage): void {
-    // ordinary typed arrays are reclaimed by the garbage collector; blocks of the kernels' memory are not
+    // blocks of the kernels' memory go back to the heap, arrays the backend allocated to the array pool
     (storage as CpuStorage).release();
   },
   info(): BackendInfo {
@@ -85,7 +93,7 @@ export function cpuAllocUninit(shape: Shape, dtype: DType): { out: KernelTensor;
   return { out: { storage, shape, dtype }, storage };
 }
 
-/** Storage for `size` elements: float32 in the kernels' memory where that path is on, else a new typed array. */
+/** Storage for `size` elements: float32 in the kernels' memory where that path is on, else a pooled or new typed array. */
 function newCpuStorage(dtype: DType, size: number, zeroed: boolean): CpuStorage {
   if (dtype === 'float32') {
     const r = allocResidentF32(size);
@@ -95,5 +103,5 @@ function newCpuStorage(dtype: DType, size: number, zeroed: boolean): CpuStorage 
       return new CpuStorage(r.data, r.ptr);
     }
   }
-  return new CpuStorage(allocArray(dtype, size));
+  return new CpuStorage(pooledArray(dtype, size, zeroed), -1, dtype);
 }

@@ -4,7 +4,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import { BINARY_OPS, UNARY_OPS, type BinaryOpDef, type UnaryOpDef } from '../elementwise-table.js';
 import { registerKernel } from '../kernel-registry.js';
 import { scalarMath } from '../scalar-math.js';
-import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
+import { broadcastShapes, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { wasmBinary, wasmUnary } from '../wasm/wasm-elementwise.js';
 import { forEachBroadcastRow } from './strided-loop.js';
 
@@ -61,23 +61,46 @@ for (const def of BINARY_OPS) {
     const [x, y] = inputs as [KernelTensor, KernelTensor];
     let row = rows.get(x.dtype);
     if (!row) rows.set(x.dtype, (row = compileBinary(def, x.dtype)));
+    const X = cpuData(x);
+    const Y = cpuData(y);
+    // the common cases need no broadcast iteration: equal shapes, or one side a single element
+    // or the trailing axes of the other (a bias row); their output shape is the other input's
     const same = shapesEqual(x.shape, y.shape);
-    const shape = same ? x.shape : broadcastShapes(def.name, x.shape, y.shape);
+    const yRow = !same && trailingOf(y.shape, x.shape);
+    const xRow = !same && !yRow && trailingOf(x.shape, y.shape);
+    const shape = same || yRow ? x.shape : xRow ? y.shape : broadcastShapes(def.name, x.shape, y.shape);
     if (x.dtype === 'float32' && def.output === 'same') {
       const fast = wasmBinary(def.name, x, y, shape, sizeOf(shape), same);
       if (fast !== null) return [fast];
     }
     const { out, data } = cpuAlloc(shape, outDType(def.output, x.dtype));
-    const X = cpuData(x);
-    const Y = cpuData(y);
-    if (shapesEqual(x.shape, y.shape)) {
-      row(X, Y, data, 0, 0, 0, data.length, 1, 1);
+    const size = data.length;
+    if (same) {
+      row(X, Y, data, 0, 0, 0, size, 1, 1);
+    } else if (yRow || xRow) {
+      const n = yRow ? Y.length : X.length;
+      if (n === 1) row(X, Y, data, 0, 0, 0, size, xRow ? 0 : 1, yRow ? 0 : 1);
+      else if (n > 0) for (let o = 0; o < size; o += n) row(X, Y, data, o, xRow ? 0 : o, yRow ? 0 : o, n, 1, 1);
     } else {
       const r = row;
       forEachBroadcastRow(shape, [x.shape, y.shape], (o, offs, n, st) => r(X, Y, data, o, offs[0]!, offs[1]!, n, st[0]!, st[1]!));
     }
     return [out];
   });
+}
+
+/**
+ * True when `a`, without its leading length-1 axes, is the trailing axes of
+ * `b` and has no more axes than `b`: then `a` broadcast to `b` is `a`'s
+ * elements repeated row after row, and the result has `b`'s shape.
+ */
+function trailingOf(a: Shape, b: Shape): boolean {
+  if (a.length > b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === 1) i++;
+  const off = b.length - a.length;
+  for (; i < a.length; i++) if (a[i] !== b[off + i]) return false;
+  return true;
 }
 
 registerKernel('where', 'cpu', (inputs): KernelTensor[] => {

@@ -2,7 +2,7 @@ import { runKernel1 } from '../dispatch.js';
 import { assertDType, isFloatDType, promoteTypes, type DType } from '../dtype.js';
 import { binaryOpDef, unaryOpDef, type ElementwiseInputKind } from '../elementwise-table.js';
 import { ArgumentError, DTypeError } from '../errors.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, shapesEqual } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { asTensor, scalarDType } from './operand.js';
 
@@ -35,7 +35,8 @@ export function binaryOp(name: string, x: TensorLike, y: TensorLike): Tensor {
   const yt = y instanceof Tensor ? y : asTensor(name, y, scalarDType(y, xt.dtype), xt);
   xt.assertAlive(name);
   yt.assertAlive(name);
-  broadcastShapes(name, xt.shape, yt.shape);
+  // equal shapes and single-element operands always broadcast: only the others need checking
+  if (xt.size !== 1 && yt.size !== 1 && !shapesEqual(xt.shape, yt.shape)) broadcastShapes(name, xt.shape, yt.shape);
   if (xt.dtype === 'bool' && yt.dtype === 'bool') {
     // PyTorch keeps bool ⊕ bool in bool: + and maximum are "or", · and minimum are "and"
     const logical = BOOL_ARITHMETIC[name];

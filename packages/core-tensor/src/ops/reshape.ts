@@ -1,6 +1,6 @@
 import { makeView } from '../dispatch.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
-import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
+import { normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 /**
@@ -10,23 +10,30 @@ import type { Tensor } from '../tensor.js';
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   x.assertAlive('reshape');
   const out = shape.slice();
-  const infer = out.indexOf(-1);
-  if (out.filter((d) => d === -1).length > 1) throw new ShapeError('reshape', `only one length can be -1, got ${fmtShape(shape)}`);
-  for (const d of out) {
+  // one pass: validate, find the −1, multiply the known lengths
+  let infer = -1;
+  let known = 1;
+  for (let i = 0; i < out.length; i++) {
+    const d = out[i]!;
     if (!Number.isInteger(d) || d < -1) throw new ShapeError('reshape', `invalid shape ${fmtShape(shape)}`);
+    if (d === -1) {
+      if (infer >= 0) throw new ShapeError('reshape', `only one length can be -1, got ${fmtShape(shape)}`);
+      infer = i;
+    } else {
+      known *= d;
+    }
   }
   if (infer >= 0) {
-    const known = sizeOf(out.filter((d) => d !== -1));
     if (known === 0 || x.size % known !== 0) {
       throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${x.size} elements) into ${fmtShape(shape)}`);
     }
     out[infer] = x.size / known;
-  }
-  if (sizeOf(out) !== x.size) {
+  } else if (known !== x.size) {
     throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${x.size} elements) into ${fmtShape(shape)}`);
   }
-  if (out.length === x.rank && out.every((d, i) => d === x.shape[i])) return x;
-  return makeView('reshape', x, out);
+  if (shapesEqual(out, x.shape)) return x;
+  // frozen here, so the view keeps this array instead of copying it
+  return makeView('reshape', x, Object.freeze(out));
 }
 
 /** Merges axes `startAxis`..`endAxis` (inclusive) into one. */

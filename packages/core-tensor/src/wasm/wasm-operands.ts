@@ -39,30 +39,69 @@ export interface WasmCall {
  */
 export function wasmCall<T>(body: (call: WasmCall) => T): T | null {
   const rt = getWasmRuntime()!;
-  const created: CpuStorage[] = [];
-  const call: WasmCall = {
-    rt,
-    kernels: rt.kernels,
-    input: (t) => {
-      const s = t.storage as CpuStorage;
-      return s.wasmPtr >= 0 ? s.wasmPtr : rt.arena.put(s.data as Float32Array);
-    },
-    output: (shape, size) => {
-      const { out, storage } = cpuAllocUninit(shape, 'float32');
-      created.push(storage);
-      if (storage.wasmPtr >= 0) return { out, ptr: storage.wasmPtr, finish: () => undefined };
-      const ptr = rt.arena.reserve(size);
-      return { out, ptr, finish: () => (storage.data as Float32Array).set(rt.heap.f32().subarray(ptr >> 2, (ptr >> 2) + size)) };
-    },
-    reserve: (floats) => rt.arena.reserve(floats),
-  };
+  // one call object serves every (non-nested) call: no objects or closures per kernel call
+  const call = idleCall !== null && idleCall.rt === rt ? idleCall : new KernelCall(rt);
+  idleCall = null;
   try {
     return body(call);
   } catch (e) {
     if (!(e instanceof ScratchExhausted)) throw e;
-    for (const s of created) s.release();
+    for (const s of call.created) s.release();
     return null;
   } finally {
+    call.created.length = 0;
     rt.arena.release();
+    idleCall = call;
+  }
+}
+
+class KernelCall implements WasmCall {
+  readonly kernels: KernelExports;
+  /** Storage of the outputs made by this call, freed if it gives up. */
+  readonly created: CpuStorage[] = [];
+
+  constructor(readonly rt: WasmRuntime) {
+    this.kernels = rt.kernels;
+  }
+
+  input(t: KernelTensor): number {
+    const s = t.storage as CpuStorage;
+    return s.wasmPtr >= 0 ? s.wasmPtr : this.rt.arena.put(s.data as Float32Array);
+  }
+
+  output(shape: Shape, size: number): WasmOutput {
+    const { out, storage } = cpuAllocUninit(shape, 'float32');
+    this.created.push(storage);
+    if (storage.wasmPtr >= 0) return new ResidentOutput(out, storage.wasmPtr);
+    return new ScratchOutput(out, this.rt.arena.reserve(size), storage.data as Float32Array, this.rt);
+  }
+
+  reserve(floats: number): number {
+    return this.rt.arena.reserve(floats);
+  }
+}
+
+/** The call object not in use (null while a call runs, so a nested call makes its own). */
+let idleCall: KernelCall | null = null;
+
+/** An output whose storage is in the kernels' memory: the kernel writes it in place. */
+class ResidentOutput implements WasmOutput {
+  constructor(
+    readonly out: KernelTensor,
+    readonly ptr: number,
+  ) {}
+  finish(): void {}
+}
+
+/** An output in an ordinary typed array: the kernel writes scratch, copied over by `finish`. */
+class ScratchOutput implements WasmOutput {
+  constructor(
+    readonly out: KernelTensor,
+    readonly ptr: number,
+    private readonly data: Float32Array,
+    private readonly rt: WasmRuntime,
+  ) {}
+  finish(): void {
+    this.data.set(this.rt.heap.f32().subarray(this.ptr >> 2, (this.ptr >> 2) + this.data.length));
   }
 }
