@@ -119,34 +119,39 @@ const REPACK_PARAMS = new UniformLayout([
   ['h', 'u32'],
 ]);
 
-// W_hh [4H, H] → [H(k), H(j), 4(gate)]: element (k, j, g) = W[g·H + j, k]
-const REPACK_FORWARD = linearProgram('lstmSequence/repackForward', () => ({
-  inputs: ['f32'],
-  outputs: ['f32'],
-  params: REPACK_PARAMS,
-  body: `
+/** A program writing out0[i] (i < P.n) from W_hh [4H, H] = in0 by `body`, which sets `v`. */
+function repackProgram(key: string, body: string): GpuProgram {
+  return linearProgram(`lstmSequence/${key}`, () => ({
+    inputs: ['f32'],
+    outputs: ['f32'],
+    params: REPACK_PARAMS,
+    body: `
   if (i >= P.n) { return; }
+  var v = 0.0;${body}
+  out0[i] = v;`,
+  }));
+}
+
+// W_hh [4H, H] → [H(k), H(j), 4(gate)]: element (k, j, g) = W[g·H + j, k]
+const REPACK_FORWARD = repackProgram(
+  'repackForward',
+  `
   let g = i % 4u;
   let j = (i / 4u) % P.h;
   let k = i / (4u * P.h);
-  out0[i] = in0[(g * P.h + j) * P.h + k];`,
-}));
+  v = in0[(g * P.h + j) * P.h + k];`,
+);
 
 // W_hh [4H, H] → [4H(q), ⌈H/4⌉(j4), 4(r)]: element (q, j4, r) = W[q, 4·j4 + r], 0 past H
-const REPACK_BACKWARD = linearProgram('lstmSequence/repackBackward', () => ({
-  inputs: ['f32'],
-  outputs: ['f32'],
-  params: REPACK_PARAMS,
-  body: `
-  if (i >= P.n) { return; }
+const REPACK_BACKWARD = repackProgram(
+  'repackBackward',
+  `
   let h4 = (P.h + 3u) / 4u;
   let r = i % 4u;
   let j = ((i / 4u) % h4) * 4u + r;
   let q = i / (4u * h4);
-  var v = 0.0;
-  if (j < P.h) { v = in0[q * P.h + j]; }
-  out0[i] = v;`,
-}));
+  if (j < P.h) { v = in0[q * P.h + j]; }`,
+);
 
 /** `ROWS` copies of `line(r)` (one per batch row of the thread), joined. */
 function perRow(line: (r: number) => string, sep = '\n  '): string {
