@@ -1,4 +1,4 @@
-import { isGradEnabled, makeView, onesLike, shapesEqual, Tensor, WebgradError, zerosLike, fmtShape } from '@webgrad/core-tensor';
+import { isGradEnabled, makeView, onesLike, shapesEqual, tidy, Tensor, WebgradError, zerosLike, fmtShape } from '@webgrad/core-tensor';
 import { runBackward } from './backward.js';
 import type { GradNode } from './graph-node.js';
 import { nonDifferentiableError } from './recorder.js';
@@ -25,23 +25,28 @@ export function gradients(outputs: Tensor | readonly Tensor[], inputs: readonly 
     const notFloat = nonDifferentiableError('gradients', o);
     if (notFloat) throw notFloat;
   }
-  const gos = options.gradOutputs ?? outs.map((o) => {
-    if (o.size !== 1) throw new WebgradError('gradients', `grad can be implicitly created only for one-element outputs, got shape ${fmtShape(o.shape)}`);
-    return onesLike(o);
-  });
-  gos.forEach((g, i) => {
+  (options.gradOutputs ?? []).forEach((g, i) => {
     if (!shapesEqual(g.shape, outs[i]!.shape)) throw new WebgradError('gradients', `gradOutputs[${i}] has shape ${fmtShape(g.shape)}, output has ${fmtShape(outs[i]!.shape)}`);
   });
+  if (options.gradOutputs === undefined) {
+    outs.forEach((o) => {
+      if (o.size !== 1) throw new WebgradError('gradients', `grad can be implicitly created only for one-element outputs, got shape ${fmtShape(o.shape)}`);
+    });
+  }
   inputs.forEach((x, i) => {
     const notFloat = nonDifferentiableError('gradients', x);
     if (notFloat) throw notFloat;
     if (!x.requiresGrad) throw new WebgradError('gradients', `input ${i} of shape ${fmtShape(x.shape)} does not require grad`);
   });
-  const { inputGrads } = runBackward(outs, gos, inputs, options);
-  return inputGrads.map((g, i) => {
-    if (g) return g;
-    if (options.allowUnused) return zerosLike(inputs[i]!);
-    throw new WebgradError('gradients', `input ${i} was not used to compute the outputs (pass allowUnused: true to get zeros)`);
+  // one scope: the seeds of ones are freed with the pass, only the gradients survive
+  return tidy(() => {
+    const gos = options.gradOutputs ?? outs.map((o) => onesLike(o));
+    const { inputGrads } = runBackward(outs, gos, inputs, options);
+    return inputGrads.map((g, i) => {
+      if (g) return g;
+      if (options.allowUnused) return zerosLike(inputs[i]!);
+      throw new WebgradError('gradients', `input ${i} was not used to compute the outputs (pass allowUnused: true to get zeros)`);
+    });
   });
 }
 
@@ -88,31 +93,18 @@ function argIndices(n: number, argnums: number | readonly number[] | undefined):
 /**
  * `valueAndGrad(f)(...args)` returns `[f(...args), gradients]`, the gradient
  * of the scalar output with respect to each differentiated argument. Nested
- * calls give higher derivatives.
+ * calls give higher derivatives. `f` runs in a `tidy` scope, as the backward
+ * pass does: every tensor it creates and does not return (or `keep`) is freed,
+ * and only the value and the gradients survive the call.
  */
 export function valueAndGrad(f: (...args: Tensor[]) => Tensor, options: GradOptions = {}): (...args: Tensor[]) => [Tensor, Tensor[]] {
-  return (...args: Tensor[]) => {
-    const idx = argIndices(args.length, options.argnums);
-    const xs = args.slice();
-    for (const i of idx) xs[i] = differentiableArg(args[i]!);
-    const y = f(...xs);
-    if (!(y instanceof Tensor) || y.size !== 1) {
-      throw new WebgradError('grad', `the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmtShape(y.shape)}` : typeof y}`);
-    }
-    const notFloat = nonDifferentiableError('grad', y);
-    if (notFloat) throw notFloat;
-    if (!y.requiresGrad) return [y, idx.map((i) => zerosLike(args[i]!))];
-    // the gradient is itself differentiated when an enclosing grad watches an
-    // argument, or when f closes over a tensor that requires grad
-    const outer = isGradEnabled() && (idx.some((i) => args[i]!.requiresGrad) || dependsOnOtherLeaves(y, new Set(idx.map((i) => xs[i]!))));
-    const gs = gradients(y, idx.map((i) => xs[i]!), { createGraph: outer, retainGraph: outer, allowUnused: true });
-    return [y, gs];
-  };
+  return (...args: Tensor[]) => tidy(() => differentiate(f, options, args));
 }
 
 /**
  * `grad(f)(...args)` returns the gradients of the scalar `f` with respect to
- * its arguments (one tensor per differentiated argument).
+ * its arguments (one tensor per differentiated argument). `f` runs in a
+ * `tidy` scope: only the gradients survive the call.
  *
  * @example
  * ```ts
@@ -122,6 +114,24 @@ export function valueAndGrad(f: (...args: Tensor[]) => Tensor, options: GradOpti
  * ```
  */
 export function grad(f: (...args: Tensor[]) => Tensor, options: GradOptions = {}): (...args: Tensor[]) => Tensor[] {
-  const vg = valueAndGrad(f, options);
-  return (...args: Tensor[]) => vg(...args)[1];
+  return (...args: Tensor[]) => tidy(() => differentiate(f, options, args)[1]);
+}
+
+/** `valueAndGrad(f)(...args)`, run inside the caller's scope. */
+function differentiate(f: (...args: Tensor[]) => Tensor, options: GradOptions, args: readonly Tensor[]): [Tensor, Tensor[]] {
+  const idx = argIndices(args.length, options.argnums);
+  const xs = args.slice();
+  for (const i of idx) xs[i] = differentiableArg(args[i]!);
+  const y = f(...xs);
+  if (!(y instanceof Tensor) || y.size !== 1) {
+    throw new WebgradError('grad', `the function must return a one-element tensor, got ${y instanceof Tensor ? `shape ${fmtShape(y.shape)}` : typeof y}`);
+  }
+  const notFloat = nonDifferentiableError('grad', y);
+  if (notFloat) throw notFloat;
+  if (!y.requiresGrad) return [y, idx.map((i) => zerosLike(args[i]!))];
+  // the gradient is itself differentiated when an enclosing grad watches an
+  // argument, or when f closes over a tensor that requires grad
+  const outer = isGradEnabled() && (idx.some((i) => args[i]!.requiresGrad) || dependsOnOtherLeaves(y, new Set(idx.map((i) => xs[i]!))));
+  const gs = gradients(y, idx.map((i) => xs[i]!), { createGraph: outer, retainGraph: outer, allowUnused: true });
+  return [y, gs];
 }

@@ -25,8 +25,12 @@ export type BackwardFn = (grads: readonly Tensor[], ctx: GradientContext) => rea
 
 /** A node of the autograd graph: one recorded op. */
 export class GradNode {
-  /** Output gradients are accumulated here during a backward pass. */
+  /** True once the saved tensors were freed (by a backward pass, or when nothing reaches the node any more). */
   released = false;
+  /** @internal live output handles and living nodes that read this node's outputs (see graph-lifetime.ts). */
+  holders = 0;
+  /** @internal the nodes this node's inputs come from, one entry per counted edge. */
+  heldInputs: readonly GradNode[] = [];
 
   /** Creates a node; `inputs` are graph edges, `ctx` holds what backward needs. */
   constructor(
@@ -47,6 +51,14 @@ export class GradNode {
   /** Whether backward needs tensors this node saved (a released node without any can run again, as in PyTorch). */
   get savesTensors(): boolean {
     return this.saved.length > 0;
+  }
+
+  /** @internal nothing reaches this node any more: frees its saved tensors; returns the nodes it held. */
+  die(): readonly GradNode[] {
+    this.release();
+    const held = this.heldInputs;
+    this.heldInputs = [];
+    return held;
   }
 
   /** Frees the tensors saved for backward (after a backward pass without `retainGraph`). */

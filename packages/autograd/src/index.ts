@@ -7,11 +7,13 @@
 import { setGradientRecorder } from '@webgrad/core-tensor';
 import { backward } from './backward.js';
 import { recordOp } from './recorder.js';
+import { outputDisposed } from './graph-lifetime.js';
 import './gradients/index.js';
 
-setGradientRecorder({ record: (op, inputs, outputs, attrs) => recordOp(op, inputs, outputs, attrs), backward });
+setGradientRecorder({ record: (op, inputs, outputs, attrs) => recordOp(op, inputs, outputs, attrs), backward, disposed: outputDisposed });
 
 export { backward, runBackward, type BackwardOptions } from './backward.js';
+export { atBackwardPassEnd } from './backward-pass-end.js';
 export { gradients, grad, valueAndGrad, type GradientsOptions, type GradOptions } from './functional.js';
 export { hessianVectorProduct, hessian, jacobian } from './higher-order.js';
 export { customOp, type CustomOpDef } from './custom-op.js';

@@ -1,6 +1,7 @@
 import { DTypeError, isFloatDType, Tensor, WebgradError, type KernelAttrs } from '@webgrad/core-tensor';
 import { getGradient } from './gradient-registry.js';
 import { GradNode, type BackwardFn, type GradientContext } from './graph-node.js';
+import { holdInputNodes, holdOutput } from './graph-lifetime.js';
 
 /**
  * A handle that pins `t`'s storage for backward and stands for `t` in the
@@ -71,8 +72,10 @@ export function recordOp(op: string, inputs: readonly Tensor[], outputs: readonl
     backwardOverride ?? def?.backward ?? missingGradient(op),
     saved,
   );
+  node.heldInputs = holdInputNodes(node.inputs);
   outputs.forEach((o, i) => {
     if (!isFloatDType(o.dtype)) return;
+    holdOutput(o, node);
     o.requiresGrad = true;
     o.gradNode = node;
     o.gradOutputIndex = i;

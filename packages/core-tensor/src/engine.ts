@@ -24,6 +24,8 @@ export interface GradientRecorder {
   record(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: KernelAttrs): void;
   /** Runs reverse-mode differentiation from `t` (what `t.backward()` calls). */
   backward(t: Tensor, gradOutput?: Tensor, options?: { retainGraph?: boolean; createGraph?: boolean }): void;
+  /** Called when a handle that has a graph node is disposed, so a graph nothing reaches any more frees what it saved. */
+  disposed?(t: Tensor): void;
 }
 
 /** Called after every kernel dispatch; used by profilers and anomaly detection. */

@@ -180,6 +180,7 @@ export class Tensor {
       this.token = null;
     }
     releaseRef(this.ref);
+    if (this.gradNode !== null) getGradientRecorder()?.disposed?.(this);
   }
 
   /**

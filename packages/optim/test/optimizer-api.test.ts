@@ -20,7 +20,7 @@ const param = (v: number[]) => new Parameter(tensor(v, { dtype: 'float64' }));
 /** Sets p.grad to `g` (as backward would). */
 function setGrad(p: Tensor, g: number[]): void {
   p.grad?.dispose();
-  p.grad = tidy(() => p.mul(0).add(tensor(g, { dtype: 'float64' })));
+  p.grad = tidy(() => p.detach().mul(0).add(tensor(g, { dtype: 'float64' })));
   p.grad.isKept = true;
 }
 
