@@ -46,11 +46,9 @@ export async function hiddenGradientNorms(layer: RNNBase, input: Tensor, loss: (
     if (L.size !== 1) throw new ArgumentError('hiddenGradientNorms', `the loss must be a one-element tensor, got shape [${L.shape.join(', ')}]`);
     const states = run.states!;
     const hs = states.flatMap((dirs) => dirs.flatMap((ss) => ss.map((s) => s.h)));
-    // the parameters are differentiated too (their gradients are dropped): then every node of the
-    // graph runs and releases the tensors it saved, which a pass to the states alone would leave
-    // held by the nodes that only lead to the weights
-    const weights = layer.parameters().filter((p) => p.requiresGrad);
-    const gs = gradients(L, [...hs, ...weights], { allowUnused: true });
+    // only the part of the graph between the loss and the states runs; the tidy scope frees the
+    // tensors saved by the nodes that lead only to the weights
+    const gs = gradients(L, hs, { allowUnused: true });
     return { grads: gs, value: L.detach(), steps: states.map((dirs) => dirs.map((ss) => ss.length)) };
   });
   try {

@@ -1,5 +1,5 @@
 import { batchMatmul, concat, detach, isGradEnabled, keep, permute, reshape, type Tensor } from '@webgrad/core-tensor';
-import { noGrad, recordOp, type GradientContext } from '@webgrad/autograd';
+import { atBackwardPassEnd, noGrad, recordOp, type GradientContext } from '@webgrad/autograd';
 
 /**
  * The recurrent term h_{t−1}·W_hhᵀ of every step of one pass over a
@@ -21,6 +21,7 @@ export class RecurrentProjection {
   private readonly stash = new Map<number, { dy: Tensor; h: Tensor }>();
   private first = -1;
   private steps = 0;
+  private passOpen = false;
 
   /** For W_hh [G, P]. */
   constructor(private readonly weight: Tensor) {
@@ -46,6 +47,12 @@ export class RecurrentProjection {
       // createGraph: the gradient is itself differentiated, so every step returns its own terms
       const w3 = reshape(w, [1, G, P]);
       return [ctx.needsInputGrad[0] ? batchMatmul(dy, w3) : null, ctx.needsInputGrad[1] ? reshape(batchMatmul(dy, h, true, false), [G, P]) : null];
+    }
+    if (!this.passOpen) {
+      // a pass that stops before the first step (gradients with respect to later states only)
+      // never computes dW there: what it stashed and the packed Wᵀ are freed when it ends
+      this.passOpen = true;
+      atBackwardPassEnd(() => this.endPass());
     }
     let dh: Tensor | null = null;
     if (ctx.needsInputGrad[0]) {
@@ -84,6 +91,13 @@ export class RecurrentProjection {
       this.weightT = null;
     }
     return [dh, dW];
+  }
+
+  private endPass(): void {
+    this.passOpen = false;
+    this.releaseStash();
+    this.weightT?.dispose();
+    this.weightT = null;
   }
 
   private releaseStash(): void {
