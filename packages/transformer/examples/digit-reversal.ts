@@ -32,8 +32,8 @@ interface Contender {
   params: number;
   /** Logits [N, T, V] for sources and decoder inputs (teacher forcing). */
   logits(src: Tensor, tgtIn: Tensor, srcLengths: Tensor): Tensor;
-  /** Greedy decoding of every source row (tokens without BOS/EOS). */
-  decode(data: DigitSeq2Seq, maxLen: number): number[][] | Promise<number[][]>;
+  /** Greedy decoding of every source row (tokens without BOS/EOS), read back from the model's backend. */
+  decode(data: DigitSeq2Seq, maxLen: number): Promise<number[][]>;
   lr: number;
   parameters(): Tensor[];
   train(): void;

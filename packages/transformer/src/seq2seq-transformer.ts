@@ -1,4 +1,4 @@
-import { ArgumentError, DTypeError, ShapeError, eq, fmtShape, select, tensor, tidy, type Generator, type Tensor } from '@webgrad/core-tensor';
+import { ArgumentError, DTypeError, ShapeError, eq, fmtShape, select, tensor, tidy, type Generator, type Tensor, type TypedArray } from '@webgrad/core-tensor';
 import { noGrad } from '@webgrad/autograd';
 import { Embedding, Linear, Module, normal_ } from '@webgrad/nn';
 import { generateSquareSubsequentMask } from './attention-mask.js';
@@ -138,33 +138,51 @@ export class Seq2SeqTransformer extends Module<[Tensor, Tensor], Tensor> {
   /**
    * Greedy decoding: encodes the sources once, then repeatedly feeds BOS and
    * the tokens chosen so far and appends the argmax of the last position,
-   * until every row has produced EOS or `maxLen` tokens. Returns each row's
-   * tokens after BOS, up to and without EOS.
+   * until every row has produced EOS or `maxLen` tokens. Resolves to each
+   * row's tokens after BOS, up to and without EOS. Asynchronous: each step's
+   * tokens are read back from the model's backend (WebGPU included); every
+   * tensor it makes is freed.
+   *
+   * @example
+   * ```ts
+   * const tokens = await model.greedyDecode(src, { bos: 11, eos: 12, maxLen: 8 }); // src [N, S] int32
+   * ```
    */
-  greedyDecode(src: Tensor, options: Seq2SeqDecodeOptions): number[][] {
+  async greedyDecode(src: Tensor, options: Seq2SeqDecodeOptions): Promise<number[][]> {
+    const op = 'Seq2SeqTransformer.greedyDecode';
     const { bos, eos, maxLen } = options;
-    if (!Number.isInteger(maxLen) || maxLen < 1) throw new ArgumentError('Seq2SeqTransformer.greedyDecode', `maxLen must be a positive integer, got ${maxLen}`);
+    if (!Number.isInteger(maxLen) || maxLen < 1) throw new ArgumentError(op, `maxLen must be a positive integer, got ${maxLen}`);
+    if (src.dtype !== 'int32') throw new DTypeError(op, `src must be int32 token ids, got ${src.dtype}`);
+    if (src.rank !== 2) throw new ShapeError(op, `expected src [N, length], got ${fmtShape(src.shape)}`);
     const N = src.shape[0]!;
     const rows = Array.from({ length: N }, () => [bos]);
     const done = new Array<boolean>(N).fill(false);
-    noGrad(() => {
-      const memory = this.encode(src);
+    const memory = tidy(() => noGrad(() => this.encode(src)));
+    try {
       for (let t = 0; t < maxLen && done.some((d) => !d); t++) {
-        const next = tidy(() => {
-          const logits = this.decode(tensor(rows, { dtype: 'int32', backend: src.backend.name }), memory, src);
-          return select(logits, 1, t).argmax(-1);
-        });
-        const ids = next.dataSync();
-        next.dispose();
+        const next = tidy(() =>
+          noGrad(() => {
+            const logits = this.decode(tensor(rows, { dtype: 'int32', backend: src.backend.name }), memory, src);
+            return select(logits, 1, t).argmax(-1);
+          }),
+        );
+        let ids: TypedArray;
+        try {
+          ids = await next.data();
+        } finally {
+          next.dispose();
+        }
         for (let n = 0; n < N; n++) {
           if (done[n]) continue;
           rows[n]!.push(Number(ids[n]));
           if (ids[n] === eos) done[n] = true;
         }
+        // finished rows are padded with EOS so every row keeps the prefix length
         for (let n = 0; n < N; n++) if (done[n] && rows[n]!.length < t + 2) rows[n]!.push(eos);
       }
+    } finally {
       memory.dispose();
-    });
+    }
     return rows.map((r) => {
       const body = r.slice(1);
       const end = body.indexOf(eos);

@@ -36,7 +36,7 @@ describe('the encoder–decoder transformer learns to reverse digit strings', ()
       });
     }
     model.eval();
-    const decoded = model.greedyDecode(test.source, { bos, eos, maxLen: 8 });
+    const decoded = await model.greedyDecode(test.source, { bos, eos, maxLen: 8 });
     const rows = test.source.arraySync() as number[][];
     const correct = decoded.filter((t, i) => t.join() === rows[i]!.slice(0, rows[i]!.indexOf(eos)).reverse().join()).length;
     expect(correct / decoded.length).toBeGreaterThanOrEqual(0.9);

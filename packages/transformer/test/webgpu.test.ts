@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
-import { Generator, manualSeed, randn, setBackend, tensor, toBackend, type Tensor, type TypedArray } from '@webgrad/core-tensor';
-import { GPT, TransformerDecoderLayer, generateSquareSubsequentMask } from '@webgrad/transformer';
+import { Generator, manualSeed, memory, randn, setBackend, tensor, toBackend, type Tensor, type TypedArray } from '@webgrad/core-tensor';
+import { DIGIT_SEQ_VOCAB, digitSeq2Seq } from '@webgrad/data';
+import { GPT, Seq2SeqTransformer, TransformerDecoderLayer, generateSquareSubsequentMask } from '@webgrad/transformer';
 import { acquireWebgpu, describeOnWebgpu } from '../../core-tensor/test/conformance/webgpu-under-test.js';
 
 // The transformer is built from core-tensor ops, so the same weights must give
@@ -80,5 +81,29 @@ describeOnWebgpu(gpu, 'transformer on WebGPU equals the CPU', () => {
     expect(await gpuModel.generate([[1, 2]], { ...options, useCache: false })).toEqual(onCpu);
     const sampled = { maxNewTokens: 6, temperature: 1 };
     expect(await gpuModel.generate([[3]], { ...sampled, generator: new Generator(4) })).toEqual(await cpuModel.generate([[3]], { ...sampled, generator: new Generator(4) }));
+  });
+
+  it('Seq2SeqTransformer.greedyDecode gives the CPU tokens on a padded batch and frees what it makes', async () => {
+    manualSeed(3);
+    const { pad, bos, eos, size: V } = DIGIT_SEQ_VOCAB;
+    const options = { srcVocabSize: V, tgtVocabSize: V, dModel: 16, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 32, dropout: 0, padIdx: pad };
+    const cpuModel = new Seq2SeqTransformer(options);
+    const gpuModel = onWebgpu(() => new Seq2SeqTransformer(options));
+    gpuModel.loadStateDict(cpuModel.stateDict());
+    cpuModel.eval();
+    gpuModel.eval();
+    // sources of lengths 2–5, padded: the padding masks are exercised too
+    const { source } = digitSeq2Seq({ numSequences: 6, task: 'reverse', minLength: 2, maxLength: 5, seed: 7 });
+    const src = toBackend(source, 'webgpu');
+    const decode = { bos, eos, maxLen: 7 };
+    const want = await cpuModel.greedyDecode(source, decode);
+    const got = await gpuModel.greedyDecode(src, decode);
+    expect(got).toEqual(want);
+    expect(want.flat().length).toBeGreaterThan(0);
+    const before = memory();
+    await gpuModel.greedyDecode(src, decode);
+    const after = memory();
+    expect(after.numTensors).toBeLessThanOrEqual(before.numTensors);
+    expect(after.bytesByBackend.webgpu!).toBeLessThanOrEqual(before.bytesByBackend.webgpu!);
   });
 });
