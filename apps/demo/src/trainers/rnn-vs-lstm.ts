@@ -6,7 +6,6 @@ import {
   RNN,
   addingProblem,
   forgetGateBiasInit_,
-  getBackend,
   hiddenGradientNorms,
   manualSeed,
   mseLoss,
@@ -15,7 +14,6 @@ import {
   type RecurrentRun,
   type Tensor,
 } from 'webgrad';
-import { copyWeightsToCpu, onCpu } from '../worker/cpu-twin.js';
 import { trainStep, type Trainer } from '../worker/serve-trainer.js';
 
 const SEQ_LEN = 40;
@@ -47,23 +45,14 @@ interface Models {
 }
 
 /** A fresh (untrained) model of each kind on the active backend, from the current seed. */
-const models = (): Models => ({
-  rnn: new AddingModel(new RNN(2, HIDDEN, { batchFirst: true })),
-  lstm: new AddingModel(new LSTM(2, HIDDEN, { batchFirst: true })),
-});
-
-/**
- * The models on the CPU, where the forget-gate initialisation and the
- * gradient-flow diagnostic run on the CPU's probe batch, whatever the active
- * backend (the models trained elsewhere are copied here for each picture).
- */
-function cpuModels(): Models {
-  return onCpu(() => {
-    const m = models();
-    // forget-gate bias 1 (Gers et al.): f ≈ 0.73 at the start instead of 0.5
-    forgetGateBiasInit_(m.lstm.rnn, 1);
-    return m;
-  });
+function models(): Models {
+  const m = {
+    rnn: new AddingModel(new RNN(2, HIDDEN, { batchFirst: true })),
+    lstm: new AddingModel(new LSTM(2, HIDDEN, { batchFirst: true })),
+  };
+  // forget-gate bias 1 (Gers et al.): f ≈ 0.73 at the start instead of 0.5
+  forgetGateBiasInit_(m.lstm.rnn, 1);
+  return m;
 }
 
 /** The RNN-vs-LSTM page's picture: ‖∂L/∂h_t‖ for t = 0 … T−1 of each model on a fixed batch. */
@@ -74,28 +63,16 @@ export interface RnnVsLstmView {
 
 /** The page's trainer, created by the training worker (`src/worker/training.worker.ts`). */
 export function createTrainer(): Trainer<RnnVsLstmView, Record<string, never>> {
-  // the batch the gradient flow is measured on, on the CPU
-  const probe = addingProblem({
-    numSequences: BATCH,
-    seqLen: SEQ_LEN,
-    seed: 12345,
-    backend: 'cpu',
-  });
-  // on the CPU `trained` is `cpu`; on WebGPU it starts as a copy of it
-  let cpu: Models;
+  // everything lives on the active backend (WebGPU when the page has it), as on the other pages:
+  // the models, their training batches and the fixed batch the gradient flow is measured on
+  const probe = addingProblem({ numSequences: BATCH, seqLen: SEQ_LEN, seed: 12345 });
   let trained: Models;
   let optimizers: Adam[];
   let step = 0;
   return {
     build() {
       manualSeed(0);
-      cpu = cpuModels();
-      trained = cpu;
-      if (getBackend().name !== 'cpu') {
-        trained = models();
-        trained.rnn.loadStateDict(cpu.rnn.stateDict());
-        trained.lstm.loadStateDict(cpu.lstm.stateDict());
-      }
+      trained = models();
       optimizers = [trained.rnn, trained.lstm].map((m) => new Adam(m.parameters(), { lr: 3e-3 }));
       step = 0;
     },
@@ -115,19 +92,14 @@ export function createTrainer(): Trainer<RnnVsLstmView, Record<string, never>> {
       return losses;
     },
     async view() {
-      if (trained !== cpu) {
-        // the diagnostic runs on CPU copies of the models trained on WebGPU
-        await copyWeightsToCpu(trained.rnn, cpu.rnn);
-        await copyWeightsToCpu(trained.lstm, cpu.lstm);
-      }
-      // the norms are numbers: the diagnostic frees every tensor it makes
+      // the diagnostic reads its norms back from the models' backend and frees every tensor it makes
       const flow = async (model: AddingModel): Promise<number[]> =>
         (
           await hiddenGradientNorms(model.rnn, probe.inputs, (run) =>
             mseLoss(model.readout(run), probe.targets),
           )
         ).norms[0]![0]!;
-      return { rnn: await flow(cpu.rnn), lstm: await flow(cpu.lstm) };
+      return { rnn: await flow(trained.rnn), lstm: await flow(trained.lstm) };
     },
     viewEvery: 10,
   };
