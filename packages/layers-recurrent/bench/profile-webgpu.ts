@@ -44,7 +44,12 @@ const targets = randint(0, V, [T * B]);
 const loss = (): Tensor => crossEntropy(head.forward(lstm.forward(emb.forward(tokens))[0]).reshape([T * B, V]), targets);
 const parts: [string, () => Tensor][] = [
   ['forward (recorded for autograd)', () => tidy(loss)],
-  ['forward + backward', () => tidy(() => (adam.zeroGrad(), loss().backward(), loss()))],
+  ['forward + backward', () => tidy(() => {
+    adam.zeroGrad();
+    const l = loss();
+    l.backward();
+    return l;
+  })],
   ['whole step (forward, backward, Adam)', () => tidy(() => {
     adam.zeroGrad();
     const l = loss();
