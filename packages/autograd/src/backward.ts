@@ -97,12 +97,7 @@ export function runBackward(
 }
 
 /** `runBackward`'s pass itself, run inside its scope. */
-function propagate(
-  outputs: readonly Tensor[],
-  gradOutputs: readonly Tensor[],
-  inputs: readonly Tensor[] | null,
-  options: BackwardOptions,
-): { inputGrads: (Tensor | undefined)[]; leaves: Map<Tensor, Tensor> } {
+function propagate(...[outputs, gradOutputs, inputs, options]: Parameters<typeof runBackward>): ReturnType<typeof runBackward> {
   const createGraph = options.createGraph ?? false;
   const slotGrads = new Map<GradNode, (Tensor | undefined)[]>();
   const leaves = new Map<Tensor, Tensor>();
