@@ -1,4 +1,4 @@
-import { addDispatchListener, WebgradError, type Tensor } from '@webgrad/core-tensor';
+import { addDispatchListener, isFloatDType, WebgradError, type Tensor } from '@webgrad/core-tensor';
 
 /** Raised in anomaly mode when an op produces NaN or Infinity. */
 export class AnomalyError extends WebgradError {
@@ -16,7 +16,7 @@ let removeListener: (() => void) | null = null;
 let backwardDepth = 0;
 
 function firstNonFinite(t: Tensor): number {
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') return -1;
+  if (!isFloatDType(t.dtype)) return -1;
   let values;
   try {
     values = t.dataSync();

@@ -60,4 +60,11 @@ export interface Backend {
   info(): BackendInfo;
   /** Waits until every queued kernel has finished (a no-op on the CPU). */
   sync(): Promise<void>;
+  /**
+   * Runs `run`, a float32 kernel given float16 inputs as float32 views, and
+   * returns its outputs with the float32 ones as float16 when `halfOutputs`
+   * (see the float16 section of docs/architecture.md). Backends without it
+   * refuse float16 tensors with a DTypeError.
+   */
+  runFloat16?(op: string, run: () => KernelTensor[], inputs: readonly KernelTensor[], halfOutputs: boolean): KernelTensor[];
 }

@@ -28,7 +28,7 @@ export function formatTensor(values: TypedArray, shape: readonly number[], dtype
     const fmt = makeFormatter(summarize ? summarizedValues(values, shape) : values, dtype);
     body = shape.length === 0 ? fmt.format(values[0]!) : formatAxis(values, shape, 0, 0, indent, summarize, fmt);
   }
-  if (dtype === 'int32' || dtype === 'float64') extras.push(`dtype=webgrad.${dtype}`);
+  if (dtype === 'int32' || dtype === 'float64' || dtype === 'float16') extras.push(`dtype=webgrad.${dtype}`);
   if (suffix !== undefined) extras.push(suffix);
   return `${prefix}${body}${extras.map((e) => `, ${e}`).join('')})`;
 }

@@ -12,6 +12,7 @@ import './webgpu/webgpu-kernels.js';
 export { Tensor, type NestedArray, type TensorLike, type GradNodeHandle } from './tensor.js';
 export type { DType, TypedArray, DTypeArrayMap } from './dtype.js';
 export { DTYPES, allocArray, bytesPerElement, isFloatDType, promoteTypes, dtypeOfArray } from './dtype.js';
+export { float32ToFloat16Bits, float16BitsToFloat32, roundToFloat16 } from './float16.js';
 export { WebgradError, ShapeError, DTypeError, BackendError, ArgumentError, fmtShape } from './errors.js';
 export { type Shape, sizeOf, stridesOf, normalizeAxis, normalizeAxes, broadcastShapes, broadcastStrides, shapesEqual } from './shape.js';
 export type { Backend, BackendInfo, Storage, Kernel, KernelTensor, KernelAttrs, AttrValue } from './backend.js';

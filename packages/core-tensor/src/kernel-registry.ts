@@ -1,14 +1,19 @@
 import type { Kernel } from './backend.js';
 import { BackendError } from './errors.js';
+import { withFloat16 } from './float16-kernel.js';
 
 // backend name → op → kernel: two lookups of strings the callers already hold, no key built per dispatch
 const kernels = new Map<string, Map<string, Kernel>>();
 
-/** Registers the kernel that runs `op` on the backend named `backend`. */
+/**
+ * Registers the kernel that runs `op` on the backend named `backend`. A
+ * kernel is written for float32; float16 tensors reach it through the
+ * backend's `runFloat16` (computed in float32, stored as half).
+ */
 export function registerKernel(op: string, backend: string, kernel: Kernel): void {
   let ops = kernels.get(backend);
   if (ops === undefined) kernels.set(backend, (ops = new Map()));
-  ops.set(op, kernel);
+  ops.set(op, withFloat16(op, kernel));
 }
 
 /** The kernel for `op` on `backend`, or a BackendError naming both. */

@@ -1,5 +1,5 @@
 import type { Backend, KernelTensor } from './backend.js';
-import type { DType, TypedArray } from './dtype.js';
+import { isFloatDType, type DType, type TypedArray } from './dtype.js';
 import {
   addBytes,
   getGradientRecorder,
@@ -215,7 +215,7 @@ export class Tensor {
   /** Marks this leaf as requiring gradients (in place) and returns it. */
   requiresGrad_(flag = true): this {
     if (!this.isLeaf) throw new WebgradError('requiresGrad_', 'can only change requiresGrad of leaf tensors');
-    if (flag && this.dtype !== 'float32' && this.dtype !== 'float64') {
+    if (flag && !isFloatDType(this.dtype)) {
       throw new WebgradError('requiresGrad_', `only floating-point tensors can require gradients, got ${this.dtype}`);
     }
     this.requiresGrad = flag;

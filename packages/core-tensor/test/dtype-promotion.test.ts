@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { tensor, add, mul, div, sub, eq, lt, maximum, minimum, sum, mean, promoteTypes, matmul, concat, where, DTYPES, type DType, type Tensor } from '@webgrad/core-tensor';
 import { expectMatches, readFixtureFile, type FixtureTensor } from './torch-fixtures';
 
-describe('type promotion follows PyTorch: bool < int32 < float32 < float64', () => {
+describe('type promotion follows PyTorch: bool < int32 < float16 < float32 < float64', () => {
   it('promoteTypes takes the later dtype of the pair', () => {
     const expected: Record<string, DType> = {
-      'bool,bool': 'bool', 'bool,int32': 'int32', 'bool,float32': 'float32', 'bool,float64': 'float64',
-      'int32,int32': 'int32', 'int32,float32': 'float32', 'int32,float64': 'float64',
+      'bool,bool': 'bool', 'bool,int32': 'int32', 'bool,float16': 'float16', 'bool,float32': 'float32', 'bool,float64': 'float64',
+      'int32,int32': 'int32', 'int32,float16': 'float16', 'int32,float32': 'float32', 'int32,float64': 'float64',
+      'float16,float16': 'float16', 'float16,float32': 'float32', 'float16,float64': 'float64',
       'float32,float32': 'float32', 'float32,float64': 'float64', 'float64,float64': 'float64',
     };
     for (const a of DTYPES) for (const b of DTYPES) {

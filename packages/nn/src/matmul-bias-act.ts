@@ -5,6 +5,7 @@ import {
   cpuBackend,
   DTypeError,
   erf,
+  isFloatDType,
   exp,
   fmtShape,
   getKernel,
@@ -72,7 +73,7 @@ export function matmulBiasAct(
   if (
     a.dtype !== b.dtype ||
     bias.dtype !== a.dtype ||
-    (a.dtype !== 'float32' && a.dtype !== 'float64')
+    !isFloatDType(a.dtype)
   ) {
     throw new DTypeError(
       op,

@@ -1,4 +1,4 @@
-import { WebgradError, fromTypedArray, type DType, type Tensor, type TypedArray } from '@webgrad/core-tensor';
+import { WebgradError, float32ToFloat16Bits, fromTypedArray, type DType, type Tensor, type TypedArray } from '@webgrad/core-tensor';
 
 /**
  * The safetensors format (https://github.com/huggingface/safetensors), read
@@ -36,7 +36,7 @@ const DTYPE_INFO: Record<SafetensorsDType, { bytes: number; rank: number }> = {
   I64: { bytes: 8, rank: 13 },
 };
 
-const WRITE_DTYPE: Record<DType, SafetensorsDType> = { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' };
+const WRITE_DTYPE: Record<DType, SafetensorsDType> = { float16: 'F16', float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' };
 
 /** A malformed or hostile safetensors file, or a state dict that cannot be saved. */
 export class SafetensorsError extends WebgradError {
@@ -66,13 +66,14 @@ interface Entry {
   name: string;
   dtype: SafetensorsDType;
   shape: number[];
-  data: TypedArray;
+  /** The elements; float16 as their bit patterns. */
+  data: TypedArray | Uint16Array;
 }
 
 /**
  * Serialises a state dict (name → tensor) to safetensors bytes, with an
- * optional `__metadata__` string map. float32, float64, int32 and bool
- * tensors are written as F32, F64, I32 and BOOL. Reads the tensors
+ * optional `__metadata__` string map. float16, float32, float64, int32 and bool
+ * tensors are written as F16, F32, F64, I32 and BOOL. Reads the tensors
  * synchronously, so they must be on the CPU; use `saveSafetensorsAsync` for
  * any backend.
  *
@@ -96,7 +97,7 @@ export async function saveSafetensorsAsync(stateDict: Record<string, Tensor>, me
 
 function entryOf(name: string, t: Tensor, data: TypedArray): Entry {
   t.assertAlive('saveSafetensors');
-  return { name, dtype: WRITE_DTYPE[t.dtype], shape: t.shape.slice(), data };
+  return { name, dtype: WRITE_DTYPE[t.dtype], shape: t.shape.slice(), data: t.dtype === 'float16' ? Uint16Array.from(data, float32ToFloat16Bits) : data };
 }
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -138,7 +139,7 @@ function encode(entries: Entry[], metadata: Record<string, string> | undefined):
   return out;
 }
 
-function writeLittleEndian(out: Uint8Array, pos: number, data: TypedArray): void {
+function writeLittleEndian(out: Uint8Array, pos: number, data: TypedArray | Uint16Array): void {
   if (littleEndian || data.BYTES_PER_ELEMENT === 1) {
     out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
     return;
@@ -147,6 +148,7 @@ function writeLittleEndian(out: Uint8Array, pos: number, data: TypedArray): void
   for (let i = 0; i < data.length; i++) {
     if (data instanceof Float32Array) view.setFloat32(4 * i, data[i]!, true);
     else if (data instanceof Float64Array) view.setFloat64(8 * i, data[i]!, true);
+    else if (data instanceof Uint16Array) view.setUint16(2 * i, data[i]!, true);
     else view.setInt32(4 * i, data[i]!, true);
   }
 }

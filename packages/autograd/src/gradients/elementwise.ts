@@ -1,5 +1,5 @@
 import {
-  add, cast, cos, div, eq, exp, gt, ge, le, logicalAnd, log, mul, neg, pow, sigmoid, sin, sub, sumTo, where, zerosLike, square, erf, tanh,
+  add, cast, isFloatDType, cos, div, eq, exp, gt, ge, le, logicalAnd, log, mul, neg, pow, sigmoid, sin, sub, sumTo, where, zerosLike, square, erf, tanh,
   type DType, type Tensor,
 } from '@webgrad/core-tensor';
 import { registerGradient } from '../gradient-registry.js';
@@ -107,6 +107,6 @@ registerGradient({
   op: 'cast',
   backward: ([dy], ctx) => {
     const from = ctx.inputDTypes[0] as DType;
-    return [from === 'float32' || from === 'float64' ? cast(dy!, from) : null];
+    return [isFloatDType(from) ? cast(dy!, from) : null];
   },
 });

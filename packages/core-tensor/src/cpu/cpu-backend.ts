@@ -1,6 +1,7 @@
 import type { Backend, BackendInfo, KernelTensor, Storage } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { registerBackend } from '../engine.js';
+import { roundArrayToFloat16 } from '../float16.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { cpuStatus } from '../wasm/cpu-config.js';
 import { allocResidentF32, freeResident } from '../wasm/wasm-storage.js';
@@ -44,6 +45,7 @@ export const cpuBackend: Backend = {
   upload(values: TypedArray, dtype: DType): Storage {
     const storage = newCpuStorage(dtype, values.length, false);
     storage.data.set(values);
+    if (dtype === 'float16') roundArrayToFloat16(storage.data as Float32Array);
     return storage;
   },
   read(storage: Storage, dtype: DType, size: number): Promise<TypedArray> {
@@ -63,6 +65,20 @@ export const cpuBackend: Backend = {
   },
   sync(): Promise<void> {
     return Promise.resolve();
+  },
+  runFloat16(_op: string, run: () => KernelTensor[], inputs: readonly KernelTensor[], halfOutputs: boolean): KernelTensor[] {
+    const outs = run();
+    if (!halfOutputs) return outs;
+    // computed in float32, stored rounded to half (PyTorch's CPU half ops)
+    return outs.map((o) => {
+      if (o.dtype !== 'float32') return o;
+      const same = inputs.find((t) => t.storage === o.storage);
+      // a kernel that passed a float16 input through needs no rounding; a float32 one must not be rounded in place
+      if (same?.dtype === 'float16') return { ...o, dtype: 'float16' };
+      const data = same === undefined ? (cpuData(o) as Float32Array) : Float32Array.from(cpuData(o));
+      roundArrayToFloat16(data);
+      return { storage: same === undefined ? o.storage : new CpuStorage(data), shape: o.shape, dtype: 'float16' };
+    });
   },
 };
 

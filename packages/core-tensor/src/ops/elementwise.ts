@@ -124,7 +124,7 @@ export function clamp(x: TensorLike, min?: number | null, max?: number | null): 
   if ((min === undefined || min === null) && (max === undefined || max === null)) throw new ArgumentError('clamp', 'at least one of min and max must be given');
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
-  if (x instanceof Tensor && x.dtype !== 'float32' && x.dtype !== 'float64' && (!Number.isInteger(lo) && Number.isFinite(lo) || !Number.isInteger(hi) && Number.isFinite(hi))) {
+  if (x instanceof Tensor && !isFloatDType(x.dtype) && (!Number.isInteger(lo) && Number.isFinite(lo) || !Number.isInteger(hi) && Number.isFinite(hi))) {
     return unaryOp('clamp', cast(x, 'float32'), lo, hi);
   }
   return unaryOp('clamp', x, lo, hi);
