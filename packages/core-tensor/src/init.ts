@@ -9,6 +9,13 @@ export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
 export interface InitOptions {
   /** `auto` (default) picks the fastest available backend; `WEBGRAD_BACKEND` overrides it. */
   backend?: BackendChoice;
+  /**
+   * Create the WebGPU device with the `shader-f16` feature, so float16
+   * tensors work on it (off by default; `backendInfo().details.float16` says
+   * whether it is on). Must be given to the first init that creates the
+   * WebGPU device.
+   */
+  float16?: boolean;
 }
 
 /** What a lazily created backend reports when asked whether it should be preferred. */
@@ -22,7 +29,7 @@ export interface BackendCandidate {
 }
 
 /** Creates a backend on demand (e.g. requests a WebGPU device); throws a clear error when it cannot. */
-export type BackendFactory = () => Promise<BackendCandidate>;
+export type BackendFactory = (options: InitOptions) => Promise<BackendCandidate>;
 
 const factories = new Map<string, BackendFactory>();
 
@@ -39,12 +46,12 @@ function envChoice(): BackendChoice | undefined {
   return v;
 }
 
-async function create(name: string): Promise<BackendCandidate> {
+async function create(name: string, options: InitOptions): Promise<BackendCandidate> {
   const f = factories.get(name);
   if (f === undefined) {
     throw new BackendError('init', `the ${name} backend is not available in this build (have: ${[...new Set([...listBackends(), ...factories.keys()])].join(', ')})`);
   }
-  const c = await f();
+  const c = await f(options);
   registerBackend(c.backend, 1);
   return c;
 }
@@ -66,13 +73,13 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
   if (choice === 'cpu') {
     setBackend('cpu', 'requested explicitly');
   } else if (choice === 'webgpu') {
-    const c = await create('webgpu');
+    const c = await create('webgpu', options);
     setBackend(c.backend.name, `requested explicitly (${c.reason})`);
   } else {
     let reason = 'no WebGPU backend is available in this build';
     if (factories.has('webgpu')) {
       try {
-        const c = await create('webgpu');
+        const c = await create('webgpu', options);
         if (c.preferred) {
           setBackend(c.backend.name, c.reason);
           return backendInfo();

@@ -1,4 +1,4 @@
-import { broadcastStrides, sizeOf } from '../shape.js';
+import { broadcastStrides } from '../shape.js';
 import { registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { stridedRead } from '../webgpu/strided-copy.js';
 
@@ -11,6 +11,6 @@ registerGpuKernel('expand', (inputs, attrs, be) => {
 registerGpuKernel('copy', (inputs, _attrs, be) => {
   const x = inputs[0]!;
   const out = be.output('copy', x.shape, x.dtype);
-  be.copy(x, out, sizeOf(x.shape) * 4);
+  be.copy(x, out, x.storage.byteLength);
   return [out];
 });

@@ -17,6 +17,13 @@ const FILL: GpuProgram = linearProgram('fill', () => ({
   body: '  if (i < P.n) { out0[i] = P.bits; }',
 }));
 
+const FILL_FLOAT: GpuProgram = linearProgram('fill/float', () => ({
+  inputs: [],
+  outputs: ['f32'],
+  params: PARAMS,
+  body: '  if (i < P.n) { out0[i] = bitcast<f32>(P.bits); }',
+}));
+
 function bitsOf(value: number, dtype: DType): number {
   if (dtype === 'float32') return new Uint32Array(new Float32Array([value]).buffer)[0]!;
   if (dtype === 'bool') return value !== 0 ? 1 : 0;
@@ -28,8 +35,10 @@ registerGpuKernel('fill', (_inputs, attrs, be) => {
   const dtype = attrs.dtype as DType;
   const out = be.output('fill', shape, dtype);
   const n = sizeOf(shape);
+  // half storage (float16) takes the value as a float, narrowed by the shader
+  const program = be.isHalfStorage(out.storage) ? FILL_FLOAT : FILL;
   be.dispatch(
-    FILL,
+    program,
     [],
     [out],
     PARAMS.pack({ n, bits: bitsOf(attrs.value as number, dtype) }),

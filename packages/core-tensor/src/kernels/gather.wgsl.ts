@@ -139,7 +139,7 @@ registerGpuKernel('scatterAdd', (inputs, attrs, be) => {
   const [x, index, src] = inputs as [KernelTensor, KernelTensor, KernelTensor];
   const axis = attrs.axis as number;
   const out = be.output('scatterAdd', x.shape, x.dtype);
-  be.copy(x, out, sizeOf(x.shape) * 4);
+  be.copy(x, out, x.storage.byteLength);
   const t = wgslType(x.dtype);
   const program: GpuProgram = linearProgram(`scatterAdd/${x.dtype}`, () => ({
     inputs: ['i32', t],
@@ -210,7 +210,7 @@ registerGpuKernel('indexAdd', (inputs, attrs, be) => {
   const [x, index, src] = inputs as [KernelTensor, KernelTensor, KernelTensor];
   const axis = attrs.axis as number;
   const out = be.output('indexAdd', x.shape, x.dtype);
-  be.copy(x, out, sizeOf(x.shape) * 4);
+  be.copy(x, out, x.storage.byteLength);
   const { outer, n, inner } = selectLayout(x.shape, axis);
   const k = sizeOf(index.shape);
   const t = wgslType(x.dtype);

@@ -267,7 +267,8 @@ function treeReduce(
     if (arg) be.release(values.storage);
     return;
   }
-  const partial = be.output(kind, [rows, splits], valueDType);
+  // partial results stay f32 when the tensor is float16 (accumulated in float32, rounded once)
+  const partial = be.output(kind, [rows, splits], valueDType, true);
   const partialIdx = arg ? be.output(kind, [rows, splits], 'int32') : null;
   be.dispatch(
     program,

@@ -1,5 +1,5 @@
 import type { KernelTensor } from '../backend.js';
-import { sizeOf, stridesOf, type Shape } from '../shape.js';
+import { stridesOf, type Shape } from '../shape.js';
 import { registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { stridedRead, stridedWrite } from '../webgpu/strided-copy.js';
 
@@ -25,7 +25,7 @@ registerGpuKernel('slice', (inputs, attrs, be) => {
 registerGpuKernel('sliceScatter', (inputs, attrs, be) => {
   const [base, src] = inputs as [KernelTensor, KernelTensor];
   const out = be.output('sliceScatter', base.shape, base.dtype);
-  be.copy(base, out, sizeOf(base.shape) * 4);
+  be.copy(base, out, base.storage.byteLength);
   const { strides, offset } = window(base.shape, attrs.begin as number[], attrs.step as number[]);
   stridedWrite(be, src, out, src.shape, strides, offset);
   return [out];

@@ -17,6 +17,18 @@ export interface GpuDeviceHandle {
   readonly software: boolean;
   /** Where `navigator.gpu` came from: the browser or the `webgpu` npm package (Dawn). */
   readonly source: 'navigator.gpu' | 'webgpu (Dawn) npm package';
+  /** True when the device was created with the `shader-f16` feature (float16 tensors work). */
+  readonly float16: boolean;
+  /** True when `init` asked for float16 (whether or not the adapter has it). */
+  readonly float16Requested: boolean;
+  /** Why float16 is on or off (not requested, or the adapter lacks `shader-f16`). */
+  readonly float16Reason: string;
+}
+
+/** What `requestGpuDevice` asks the adapter for. */
+export interface GpuDeviceOptions {
+  /** Request the `shader-f16` feature (float16 tensors); off by default. */
+  readonly float16?: boolean;
 }
 
 // Dawn crashes when its GPU object, adapter or device is garbage-collected while
@@ -32,7 +44,7 @@ const SOFTWARE_PATTERN = /llvmpipe|lavapipe|swiftshader|software|warp|basic rend
  * device with the adapter's largest buffer limits. Throws a BackendError that
  * names what is missing: the package, an adapter, or on Linux a Vulkan driver.
  */
-export async function requestGpuDevice(): Promise<GpuDeviceHandle> {
+export async function requestGpuDevice(options: GpuDeviceOptions = {}): Promise<GpuDeviceHandle> {
   const { gpu, source } = await findGpu();
   let adapter: GPUAdapter | null = null;
   try {
@@ -52,9 +64,19 @@ export async function requestGpuDevice(): Promise<GpuDeviceHandle> {
     maxComputeWorkgroupSizeY: limits.maxComputeWorkgroupSizeY,
     maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
   };
+  const hasF16 = adapter.features.has('shader-f16');
+  const float16 = options.float16 === true && hasF16;
+  const float16Reason = float16
+    ? "enabled (init was given float16: true; the adapter has 'shader-f16')"
+    : options.float16 === true
+      ? `unavailable: the adapter '${describeAdapter(adapter)}' lacks the 'shader-f16' feature`
+      : `not requested (pass float16: true to init${hasF16 ? '' : "; this adapter lacks 'shader-f16' anyway"})`;
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({ requiredLimits: wanted });
+    device = await adapter.requestDevice({
+      requiredLimits: wanted,
+      ...(float16 ? { requiredFeatures: ['shader-f16' as GPUFeatureName] } : {}),
+    });
   } catch (e) {
     throw new BackendError(
       'webgpu',
@@ -76,7 +98,16 @@ export async function requestGpuDevice(): Promise<GpuDeviceHandle> {
     fallback ||
     adapterInfo.architecture === 'software' ||
     SOFTWARE_PATTERN.test(`${adapterInfo.device} ${adapterInfo.description}`);
-  return { adapter, device, adapterInfo, software, source };
+  return {
+    adapter,
+    device,
+    adapterInfo,
+    software,
+    source,
+    float16,
+    float16Requested: options.float16 === true,
+    float16Reason,
+  };
 }
 
 /** A one-line description of an adapter: vendor, architecture and device. */

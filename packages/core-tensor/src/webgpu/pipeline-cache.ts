@@ -21,6 +21,8 @@ export interface GpuProgram {
   readonly checksIndices?: boolean;
 }
 
+const ENABLE_F16 = 'enable f16;\n';
+
 interface CachedPipeline {
   pipeline: GPUComputePipeline;
   bindGroupLayout: GPUBindGroupLayout;
@@ -47,8 +49,11 @@ export class PipelineCache {
         program.outputs,
         program.checksIndices === true,
       );
+      const source = program.source();
+      // an `enable` directive must precede every declaration, the prelude's too
+      const enable = source.startsWith(ENABLE_F16) ? ENABLE_F16 : '';
       const module = this.device.createShaderModule({
-        code: withPrelude(program.source()),
+        code: enable + withPrelude(source.slice(enable.length)),
         label: program.key,
       });
       const pipeline = this.device.createComputePipeline({

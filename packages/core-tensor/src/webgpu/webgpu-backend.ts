@@ -5,21 +5,29 @@ import { BackendError, DTypeError, WebgradError } from '../errors.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { BufferPool } from './buffer-pool.js';
 import type { GpuDeviceHandle } from './gpu-device.js';
+import { decodeFloat16, encodeFloat16 } from '../float16.js';
+import { FLOAT16_OP_GROUPS, FLOAT16_OPS } from './float16-ops.js';
+import { float16Program } from './float16-program.js';
 import { PipelineCache, type GpuProgram } from './pipeline-cache.js';
 
-/** WebGPU storage: a pooled GPU buffer holding 4 bytes per element (bool as u32 0/1). */
+/**
+ * WebGPU storage: a pooled GPU buffer holding 4 bytes per element (bool as
+ * u32 0/1), or 2 for float16 (`half`: an array<f16>).
+ */
 export class GpuStorage implements Storage {
   /** @internal set once the buffer went back to the pool. */
   released = false;
   /**
    * @param buffer - the storage buffer (may be larger than needed: pool buckets).
-   * @param byteLength - bytes the elements occupy (4 per element).
+   * @param byteLength - bytes the elements occupy (4 per element, 2 for half, rounded up to whole words).
    * @param owner - the backend that created the buffer.
+   * @param half - true when the elements are f16.
    */
   constructor(
     readonly buffer: GPUBuffer,
     readonly byteLength: number,
     readonly owner: WebGpuBackend,
+    readonly half = false,
   ) {}
 }
 
@@ -73,6 +81,8 @@ export class WebGpuBackend implements Backend {
   private submittedBatches = 0;
   private dispatchCount = 0;
   private readonly lost: Promise<never>;
+  /** True while a kernel runs for float16 tensors: its float32 outputs are allocated as half. */
+  private halfOutputs = false;
 
   /** Wraps a device from `requestGpuDevice`. */
   constructor(handle: GpuDeviceHandle) {
@@ -123,6 +133,16 @@ export class WebGpuBackend implements Backend {
     return this.handle.software;
   }
 
+  /** True when the device has `shader-f16`, so float16 tensors work (`init({ backend: 'webgpu', float16: true })`). */
+  get float16Enabled(): boolean {
+    return this.handle.float16;
+  }
+
+  /** True when the device was created for an `init` that asked for float16. */
+  get float16Requested(): boolean {
+    return this.handle.float16Requested;
+  }
+
   /** True once the device was lost (tensors on it can no longer be used). */
   get isLost(): boolean {
     return this.lostReason !== null;
@@ -133,8 +153,13 @@ export class WebGpuBackend implements Backend {
     this.assertUsable('upload');
     assertGpuDType('tensor', dtype);
     const n = values.length;
-    const storage = this.allocStorage('upload', n);
-    if (n > 0) {
+    const half = this.isHalf('tensor', dtype);
+    const storage = this.allocStorage('upload', n, half);
+    if (half && n > 0) {
+      const bits = encodeFloat16(values);
+      if (this.batchBuffers.has(storage.buffer)) this.flush();
+      this.device.queue.writeBuffer(storage.buffer, 0, bits.buffer, 0, bits.byteLength);
+    } else if (n > 0) {
       const words =
         dtype === 'bool' || !(values instanceof Float32Array || values instanceof Int32Array)
           ? Int32Array.from(values)
@@ -152,7 +177,7 @@ export class WebGpuBackend implements Backend {
     this.assertUsable('data');
     const s = storage as GpuStorage;
     if (s.released) throw new BackendError('data', 'the tensor storage was already released');
-    const bytes = size * 4;
+    const bytes = s.half ? Math.ceil(size / 2) * 4 : size * 4;
     const staging = this.stagingPool.acquire(bytes + 16);
     this.endPass();
     const enc = this.takeEncoder();
@@ -171,6 +196,7 @@ export class WebGpuBackend implements Backend {
     staging.unmap();
     this.stagingPool.releaseBuffer(staging);
     this.throwPendingErrors(flag);
+    if (s.half) return decodeFloat16(new Uint16Array(words.buffer), size);
     if (dtype === 'bool') return Uint8Array.from(new Int32Array(words.buffer));
     if (dtype === 'int32') return new Int32Array(words.buffer);
     return new Float32Array(words.buffer);
@@ -210,6 +236,8 @@ export class WebGpuBackend implements Backend {
         software,
         source,
         features: [...this.handle.adapter.features].sort(),
+        float16: this.handle.float16,
+        float16Reason: this.handle.float16Reason,
         maxBufferSize: limits.maxBufferSize,
         maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
         maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
@@ -245,10 +273,51 @@ export class WebGpuBackend implements Backend {
 
   // ---- used by kernels ----
 
-  /** @internal a new output tensor of `shape` and `dtype` in pooled storage. */
-  output(op: string, shape: Shape, dtype: DType): KernelTensor {
+  /**
+   * @internal a new output tensor of `shape` and `dtype` in pooled storage.
+   * A kernel running for float16 tensors gets half storage for its float32
+   * outputs, except `scratch` ones (partial sums that stay f32).
+   */
+  output(op: string, shape: Shape, dtype: DType, scratch = false): KernelTensor {
     assertGpuDType(op, dtype);
-    return { storage: this.allocStorage(op, sizeOf(shape)), shape: shape.slice(), dtype };
+    const half = !scratch && this.isHalf(op, dtype);
+    return { storage: this.allocStorage(op, sizeOf(shape), half), shape: shape.slice(), dtype };
+  }
+
+  /** @internal true when `storage` holds f16 elements. */
+  isHalfStorage(storage: Storage): boolean {
+    return (storage as GpuStorage).half;
+  }
+
+  /**
+   * Runs a float32 kernel for float16 tensors (see `withFloat16`): refuses
+   * ops without a float16 kernel, and makes the kernel's float32 outputs
+   * half storage when `halfOutputs`.
+   */
+  runFloat16(
+    op: string,
+    run: () => KernelTensor[],
+    _inputs: readonly KernelTensor[],
+    halfOutputs: boolean,
+  ): KernelTensor[] {
+    this.assertFloat16(op);
+    if (!FLOAT16_OPS.has(op)) {
+      throw new DTypeError(
+        op,
+        `has no float16 kernel on webgpu (float16 covers ${[...FLOAT16_OP_GROUPS.keys()].join(', ')}); cast to float32 first`,
+      );
+    }
+    if (!halfOutputs) return run();
+    this.halfOutputs = true;
+    let outs: KernelTensor[];
+    try {
+      outs = run();
+    } finally {
+      this.halfOutputs = false;
+    }
+    return outs.map((o) =>
+      o.dtype === 'float32' && (o.storage as GpuStorage).half ? { ...o, dtype: 'float16' } : o,
+    );
   }
 
   /**
@@ -257,14 +326,18 @@ export class WebGpuBackend implements Backend {
    * then the error flag when the program checks indices.
    */
   dispatch(
-    program: GpuProgram,
+    kernelProgram: GpuProgram,
     inputs: readonly KernelTensor[],
     outputs: readonly KernelTensor[],
     uniforms: ArrayBuffer,
     groups: readonly [number, number?, number?],
   ): void {
-    this.assertUsable(program.key);
+    this.assertUsable(kernelProgram.key);
     if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
+    const half = [...inputs, ...outputs].map((t) => (t.storage as GpuStorage).half);
+    const program = half.includes(true)
+      ? float16Program(kernelProgram.key.split('/')[0]!, kernelProgram, half)
+      : kernelProgram;
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (groups.some((g) => g !== undefined && g > max)) {
       throw new BackendError(
@@ -386,8 +459,8 @@ export class WebGpuBackend implements Backend {
     }
   }
 
-  private allocStorage(op: string, n: number): GpuStorage {
-    const bytes = n * 4;
+  private allocStorage(op: string, n: number, half = false): GpuStorage {
+    const bytes = half ? Math.ceil(n / 2) * 4 : n * 4;
     const limits = this.device.limits;
     const max = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
     if (bytes > max) {
@@ -396,7 +469,26 @@ export class WebGpuBackend implements Backend {
         `out of GPU memory: a tensor of ${n} elements needs ${bytes} bytes, more than this device's largest storage buffer (${max} bytes)`,
       );
     }
-    return new GpuStorage(this.pool.acquire(Math.max(bytes, 4)), bytes, this);
+    return new GpuStorage(this.pool.acquire(Math.max(bytes, 4)), bytes, this, half);
+  }
+
+  /** True when `dtype` is stored as half: float16, or float32 outputs of a kernel run for float16 tensors. */
+  private isHalf(op: string, dtype: DType): boolean {
+    if (dtype === 'float16') {
+      this.assertFloat16(op);
+      return true;
+    }
+    return dtype === 'float32' && this.halfOutputs;
+  }
+
+  private assertFloat16(op: string): void {
+    if (this.handle.float16) return;
+    throw new DTypeError(
+      op,
+      this.handle.float16Requested
+        ? `float16 needs the WebGPU feature 'shader-f16', which this adapter ('${this.info().device}') lacks; use float32 or the cpu backend`
+        : "float16 on webgpu needs the device feature 'shader-f16', which was not requested: call `await init({ backend: 'webgpu', float16: true })` before the first WebGPU use",
+    );
   }
 
   private assertUsable(op: string): void {

@@ -1,4 +1,5 @@
-import type { BackendCandidate } from '../init.js';
+import { BackendError } from '../errors.js';
+import type { BackendCandidate, InitOptions } from '../init.js';
 import { registerBackendFactory } from '../init.js';
 import { requestGpuDevice } from './gpu-device.js';
 import { WebGpuBackend } from './webgpu-backend.js';
@@ -14,8 +15,15 @@ let pending: Promise<WebGpuBackend> | null = null;
  * (lavapipe, SwiftShader, fallback adapters) no, because the CPU backend is
  * faster than a GPU emulated on the same cores.
  */
-export async function createWebGpuBackend(): Promise<BackendCandidate> {
-  const backend = await webGpuBackend();
+export async function createWebGpuBackend(options: InitOptions = {}): Promise<BackendCandidate> {
+  const float16 = options.float16 === true;
+  const backend = await webGpuBackend(float16);
+  if (float16 && !backend.float16Requested) {
+    throw new BackendError(
+      'init',
+      'float16: true was asked for, but the WebGPU device already exists without it (a device cannot gain features): pass float16: true to the first init',
+    );
+  }
   const d = backend.info();
   const adapter = `${d.device}`;
   if (backend.isSoftware) {
@@ -28,10 +36,10 @@ export async function createWebGpuBackend(): Promise<BackendCandidate> {
   return { backend, preferred: true, reason: `hardware WebGPU adapter '${adapter}'` };
 }
 
-async function webGpuBackend(): Promise<WebGpuBackend> {
+async function webGpuBackend(float16: boolean): Promise<WebGpuBackend> {
   if (current !== null && !current.isLost) return current;
   if (pending === null) {
-    pending = requestGpuDevice()
+    pending = requestGpuDevice({ float16 })
       .then((h) => (current = new WebGpuBackend(h)))
       .finally(() => {
         pending = null;

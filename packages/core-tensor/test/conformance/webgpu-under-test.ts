@@ -13,12 +13,12 @@ export interface WebgpuAvailability {
  * adapter the WebGPU tests are skipped by name, unless
  * `WEBGRAD_REQUIRE_WEBGPU=1`, which makes the missing adapter fail the file.
  */
-export async function acquireWebgpu(): Promise<WebgpuAvailability> {
+export async function acquireWebgpu(options: { float16?: boolean } = {}): Promise<WebgpuAvailability> {
   const env = process.env;
   const override = env.WEBGRAD_BACKEND;
   delete env.WEBGRAD_BACKEND;
   try {
-    await init({ backend: 'webgpu' });
+    await init({ backend: 'webgpu', ...options });
     setBackend('cpu', 'conformance tests use the CPU as the reference');
     return { available: listBackends().includes('webgpu'), reason: 'adapter found' };
   } catch (e) {

@@ -1,0 +1,122 @@
+import { expect, it } from 'vitest';
+import {
+  cast, DTypeError, findBackend, full, manualSeed, rand, randn, tensor, type DType, type Tensor,
+} from '@webgrad/core-tensor';
+import { expectClose, type ConformanceCase, type HostTensor, type Tolerance } from './conformance-case.js';
+import { ELEMENTWISE_CASES } from './cases/elementwise-cases.js';
+import { LAYOUT_CASES } from './cases/layout-cases.js';
+import { LINALG_CASES } from './cases/linalg-cases.js';
+import { REDUCTION_CASES } from './cases/reduction-cases.js';
+import { acquireWebgpu, describeOnWebgpu } from './webgpu-under-test.js';
+import { FLOAT16_OPS } from '../../src/webgpu/float16-ops.js';
+
+// Every conformance case with float32 inputs runs again in float16: the
+// inputs are rounded to half, the op runs on the CPU (the float16 reference:
+// float32 arithmetic, rounded to half after every op) and on WebGPU (f16
+// storage, f32 arithmetic), and the results must agree to one half-precision
+// rounding: |got − want| ≤ 2^-10·|want| + 2^-23 (one half ulp relative, two
+// subnormal steps absolute), on top of the case's own float32 tolerance
+// (WGSL's exp, log, pow... may be a few float32 ulps off, which can move a
+// result across a half rounding boundary). Cases whose kernel has no float16
+// kernel on WebGPU must refuse with a DTypeError instead.
+
+const gpu = await acquireWebgpu({ float16: true });
+
+const HALF_ULP = 2 ** -10;
+
+function halfTolerance(tol: Tolerance | undefined): Tolerance {
+  return { rtol: HALF_ULP + (tol?.rtol ?? 0) * 2, atol: 2 ** -23 + (tol?.atol ?? 0) * 2 };
+}
+
+function asHalf(h: HostTensor): HostTensor {
+  return h.dtype === 'float32' ? { ...h, dtype: 'float16' } : h;
+}
+
+function upload(h: HostTensor, backend: string): Tensor {
+  return tensor(h.values, { shape: h.shape, dtype: h.dtype, backend });
+}
+
+/** The cases with a float input, without the multi-million-element ones. */
+function halfCases(cases: readonly ConformanceCase[]): ConformanceCase[] {
+  return cases.filter((c) => c.inputs.some((h) => h.dtype === 'float32') && c.inputs.every((h) => h.values.length < 1_000_000));
+}
+
+function float16Tests(cases: readonly ConformanceCase[]): void {
+  for (const c of halfCases(cases)) {
+    it(`${c.kernel}: ${c.name} in float16`, async () => {
+      const inputs = c.inputs.map(asHalf);
+      const want = [c.run(inputs.map((h) => upload(h, 'cpu')), 'cpu')].flat();
+      let got: Tensor[];
+      try {
+        got = [c.run(inputs.map((h) => upload(h, 'webgpu')), 'webgpu')].flat();
+      } catch (e) {
+        // ops outside the float16 set refuse by name; those inside must run
+        expect(FLOAT16_OPS.has(c.kernel), `${c.kernel} threw ${(e as Error).message}`).toBe(false);
+        expect(e).toBeInstanceOf(DTypeError);
+        expect((e as Error).message).toMatch(/has no float16 kernel on webgpu/);
+        return;
+      }
+      expect(got.length).toBe(want.length);
+      for (let k = 0; k < want.length; k++) {
+        expect(got[k]!.shape, `output ${k} shape`).toEqual(want[k]!.shape);
+        expect(got[k]!.dtype, `output ${k} dtype`).toBe(want[k]!.dtype);
+        expectClose(await got[k]!.data(), await want[k]!.data(), halfTolerance(c.tol), `output ${k}`);
+      }
+      for (const t of [...got, ...want]) t.dispose();
+    });
+  }
+}
+
+describeOnWebgpu(gpu, 'float16 on webgpu: the device and its errors', () => {
+  it("init({ float16: true }) requests 'shader-f16'; float16 tensors take 2 bytes an element", async () => {
+    const d = findBackend('webgpu').info().details;
+    expect(d.float16).toBe(true);
+    expect(d.features).toContain('shader-f16');
+    const t = tensor([1, 2.5, 65504, 70000], { dtype: 'float16', backend: 'webgpu' });
+    expect(t.dtype).toBe('float16');
+    expect(Array.from(await t.data())).toEqual([1, 2.5, 65504, Infinity]);
+    expect(t.kernelTensor.storage.byteLength).toBe(8);
+    // rounded up to whole 32-bit words
+    expect(tensor([1, 2, 3], { dtype: 'float16', backend: 'webgpu' }).kernelTensor.storage.byteLength).toBe(8);
+  });
+
+  it('ops without a float16 kernel on webgpu throw a DTypeError naming the op', () => {
+    const x = tensor([1, 2, 3], { dtype: 'float16', backend: 'webgpu' });
+    expect(() => x.cumsum(0)).toThrow(DTypeError);
+    expect(() => x.cumsum(0)).toThrow(/cumsum: has no float16 kernel on webgpu \(float16 covers the elementwise table, matmul/);
+  });
+});
+
+describeOnWebgpu(gpu, 'float16 kernels on webgpu match the cpu float16 reference', () => {
+  float16Tests([...ELEMENTWISE_CASES, ...LAYOUT_CASES, ...LINALG_CASES, ...REDUCTION_CASES]);
+
+  const dtypes: DType[] = ['float32', 'int32', 'bool'];
+  for (const other of dtypes) {
+    it(`cast float16 ↔ ${other}`, async () => {
+      const src = [0, -0, 1, -2.75, 0.1, 1 / 3, 65504, 70000, -1e-6, 1e-8, 2049, NaN, Infinity, -Infinity, 3.5, -0.5];
+      const vals = other === 'float32' ? src : other === 'int32' ? [0, 1, -7, 2049, 65519, 65520, 70000, -100000] : [0, 1, 1, 0];
+      for (const [from, to] of [['float16', other], [other, 'float16']] as const) {
+        const input = from === 'float16' || other === 'float32' ? src : vals;
+        const usable = from === 'float16' && other !== 'float32' ? input.filter((v) => Number.isFinite(v)) : input;
+        const a = cast(tensor(usable, { dtype: from, backend: 'cpu' }), to);
+        const b = cast(tensor(usable, { dtype: from, backend: 'webgpu' }), to);
+        expect(b.dtype).toBe(to);
+        expectClose(await b.data(), await a.data(), { rtol: 0, atol: 0 }, `${from} → ${to}`);
+      }
+    });
+  }
+
+  it('fill, rand and randn draw the same numbers as the cpu, rounded to half', async () => {
+    const f = full([3, 5], 0.1, { dtype: 'float16', backend: 'webgpu' });
+    expect(Array.from(await f.data())).toEqual(new Array(15).fill(0.0999755859375));
+    expect(Array.from(await full([7], -3, { dtype: 'float16', backend: 'webgpu' }).data())).toEqual(new Array(7).fill(-3));
+    for (const draw of [rand, randn]) {
+      manualSeed(7);
+      const a = draw([33, 17], { dtype: 'float16', backend: 'cpu' });
+      manualSeed(7);
+      const b = draw([33, 17], { dtype: 'float16', backend: 'webgpu' });
+      expect(b.dtype).toBe('float16');
+      expectClose(await b.data(), await a.data(), halfTolerance({ rtol: 1e-5, atol: 1e-6 }), draw.name);
+    }
+  });
+});
