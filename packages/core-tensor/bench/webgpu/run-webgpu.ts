@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   let webgradReady = noGpu;
   if (webgradReady === null) {
     try {
-      await init({ backend: 'webgpu' });
+      // float16 for the matmul-f16 cases (where the adapter has 'shader-f16'; float32 work is unaffected)
+      await init({ backend: 'webgpu', float16: true });
       setBackend('cpu');
       engines['webgrad-webgpu'] = { ...findBackend('webgpu').info() };
     } catch (e) {

@@ -25,16 +25,23 @@ function repsFor(n: number): number {
   return n >= 2048 ? 1 : n >= 1024 ? 2 : 4;
 }
 
-/** `REPS` products C = A·B of n×n float32 matrices, then the last C read back. */
-function matmulCase(n: number): GpuBenchCase {
+/**
+ * `REPS` products C = A·B of n×n matrices, then the last C read back. With
+ * `dtype` float16 webgrad multiplies half matrices (f16 storage, f32
+ * accumulation; the runner inits WebGPU with `float16: true`) while tfjs,
+ * which has no float16, stays float32: set beside the float32 line of the same
+ * n it shows what half storage buys on this adapter.
+ */
+function matmulCase(n: number, dtype: 'float32' | 'float16' = 'float32'): GpuBenchCase {
   const REPS = repsFor(n);
+  const half = dtype === 'float16';
   return {
-    key: `matmul-${n}`,
-    title: `${REPS}× matmul ${n}x${n} @ ${n}x${n} on WebGPU`,
+    key: half ? `matmul-f16-${n}` : `matmul-${n}`,
+    title: `${REPS}× matmul ${n}x${n} @ ${n}x${n} on WebGPU${half ? ' (webgrad float16, tfjs float32)' : ''}`,
     flops: REPS * 2 * n * n * n,
     webgrad() {
-      const a: Tensor = randn([n, n], { backend: 'webgpu' });
-      const b: Tensor = randn([n, n], { backend: 'webgpu' });
+      const a: Tensor = randn([n, n], { backend: 'webgpu', dtype });
+      const b: Tensor = randn([n, n], { backend: 'webgpu', dtype });
       return {
         async run() {
           const cs: Tensor[] = [];
@@ -189,4 +196,9 @@ const lstmStep: GpuBenchCase = {
 };
 
 /** Every WebGPU case, in print order. */
-export const WEBGPU_CASES: readonly GpuBenchCase[] = [...[256, 512, 1024, 2048].map(matmulCase), mlpStep, lstmStep];
+export const WEBGPU_CASES: readonly GpuBenchCase[] = [
+  ...[256, 512, 1024, 2048].map((n) => matmulCase(n)),
+  ...[512, 1024].map((n) => matmulCase(n, 'float16')),
+  mlpStep,
+  lstmStep,
+];
