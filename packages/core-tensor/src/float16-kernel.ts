@@ -14,8 +14,7 @@ import { DTypeError } from './errors.js';
 export function withFloat16(op: string, kernel: Kernel): Kernel {
   return (inputs, attrs, backend) => {
     const halfAttr = attrs.dtype === 'float16';
-    if (!halfAttr && !inputs.some((t) => t.dtype === 'float16'))
-      return kernel(inputs, attrs, backend);
+    if (!halfAttr && !hasFloat16(inputs)) return kernel(inputs, attrs, backend);
     if (backend.runFloat16 === undefined) {
       throw new DTypeError(
         op,
@@ -29,4 +28,10 @@ export function withFloat16(op: string, kernel: Kernel): Kernel {
     const halfOutputs = op !== 'cast' || halfAttr;
     return backend.runFloat16(op, () => kernel(views, a, backend), inputs, halfOutputs);
   };
+}
+
+// a plain loop, not a closure: this runs on every dispatch
+function hasFloat16(inputs: readonly KernelTensor[]): boolean {
+  for (let i = 0; i < inputs.length; i++) if (inputs[i]!.dtype === 'float16') return true;
+  return false;
 }
