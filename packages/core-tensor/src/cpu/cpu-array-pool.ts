@@ -23,6 +23,7 @@ const MAX_POOLED_BYTES = 64 * 2 ** 20;
  */
 export class CpuArrayPool {
   private readonly free: Record<DType, Map<number, TypedArray[]>> = {
+    float16: new Map(),
     float32: new Map(),
     float64: new Map(),
     int32: new Map(),
