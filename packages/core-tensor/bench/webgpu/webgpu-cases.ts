@@ -3,6 +3,7 @@ import { LSTM } from '@webgrad/layers-recurrent';
 import { crossEntropy, Embedding, Linear } from '@webgrad/nn';
 import { Adam } from '@webgrad/optim';
 import type { Tfjs } from '../bench-case.js';
+import { lenetStep, unetBlockStep } from './conv-step-cases.js';
 
 /** One timed unit of GPU work: `run` queues the work and resolves once the result is back on the CPU. */
 export interface GpuStep {
@@ -201,4 +202,6 @@ export const WEBGPU_CASES: readonly GpuBenchCase[] = [
   ...[512, 1024].map((n) => matmulCase(n, 'float16')),
   mlpStep,
   lstmStep,
+  lenetStep,
+  unetBlockStep,
 ];
