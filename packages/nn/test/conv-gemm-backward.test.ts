@@ -357,8 +357,9 @@ describeOnWebgpu(gpu, 'the implicit-GEMM conv2d backward kernels on WebGPU equal
     const before = memory();
     for (let i = 0; i < 20; i++) await step();
     const after = memory();
-    expect(after.numTensors).toBe(before.numTensors);
-    expect(after.bytesByBackend.webgpu).toBe(before.bytesByBackend.webgpu);
+    // no growth (the garbage collector may meanwhile free tensors earlier tests left behind)
+    expect(after.numTensors).toBeLessThanOrEqual(before.numTensors);
+    expect(after.bytesByBackend.webgpu!).toBeLessThanOrEqual(before.bytesByBackend.webgpu!);
   });
 
   interface ConvFixture {

@@ -20,15 +20,19 @@ export interface ConvTile {
  * The block shape for a product with `rows` rows and `cols` columns per
  * workgroup grid. Convolutions often have few channels (LeNet's 6 and 16, a
  * weight gradient's 25 taps), where a 64×64 block would spend most of its
- * multiply-adds on padding: 16 rows or 32 columns are used when the product
- * has no more. The reduction depth tk fills at most the 16 KiB of workgroup
- * memory every device allows (few barriers matter on lavapipe, which runs a
- * workgroup's invocations in turn between them).
+ * multiply-adds on padding: 4, 8, 16 or 32 rows and 32 columns are used when
+ * the product has no more (with 128 columns for the short blocks). The
+ * reduction depth tk is the largest power of two up to 32 whose two tiles fit
+ * the 16 KiB of workgroup memory every device allows (few barriers matter on
+ * lavapipe, which runs a workgroup's invocations in turn between them).
  */
 export function chooseTile(rows: number, cols: number): ConvTile {
-  const tm = rows <= 16 ? 16 : 64;
-  const tn = cols <= 32 ? 32 : tm === 16 ? 128 : 64;
-  const tk = Math.min(32, Math.floor(4096 / (tm + tn) / 16) * 16);
+  const tm = rows <= 4 ? 4 : rows <= 8 ? 8 : rows <= 16 ? 16 : rows <= 32 ? 32 : 64;
+  const tn = cols <= 32 ? 32 : tm <= 32 ? 128 : 64;
+  const threads = (tm * tn) / 16;
+  // a power of two, so that it divides the thread count (loadTiles gives each thread one k of A)
+  let tk = 32;
+  while (tk > 8 && (tk > threads || (tm + tn) * tk * 4 > 16384)) tk /= 2;
   return { tm, tn, tk };
 }
 
@@ -97,19 +101,19 @@ export function geometryUniforms(g: ConvGeometry): Record<string, number> {
 }
 
 /**
- * WGSL `imagePixel(n, g, r, l)`: x[n, g·Cg + ci, oy·sh − ph + ky·dh, ox·sw − pw + kx·dw] for the
- * tap r = (ci, ky, kx) of output window l = (oy, ox), or 0 in the padding — the im2col element
- * X̂[r, l] of sample n and group g, read straight from x (binding `in${binding}`). r and l must
- * be in range.
+ * WGSL `tapPixel(n, g, r, y0, x0)`: x[n, g·Cg + ci, y0 + ky·dh, x0 + kx·dw] for the tap
+ * r = (ci, ky, kx), or 0 in the padding — with (y0, x0) = (oy·sh − ph, ox·sw − pw) of an output
+ * window, the im2col element X̂[r, (oy, ox)] of sample n and group g, read straight from x
+ * (binding `in${binding}`). r must be in range.
  */
-export function imagePixelFn(binding: number): string {
+export function tapPixelFn(binding: number): string {
   return `
-fn imagePixel(n: u32, g: u32, r: u32, l: u32) -> f32 {
+fn tapPixel(n: u32, g: u32, r: u32, y0: i32, x0: i32) -> f32 {
   let taps = P.kh * P.kw;
   let ci = r / taps;
   let t = r % taps;
-  let iy = i32((l / P.ow) * P.sh + (t / P.kw) * P.dh) - P.ph;
-  let ix = i32((l % P.ow) * P.sw + (t % P.kw) * P.dw) - P.pw;
+  let iy = y0 + i32((t / P.kw) * P.dh);
+  let ix = x0 + i32((t % P.kw) * P.dw);
   if (iy < 0 || ix < 0 || iy >= i32(P.H) || ix >= i32(P.W)) { return 0.0; }
   return in${binding}[((n * P.C + g * P.Cg + ci) * P.H + u32(iy)) * P.W + u32(ix)];
 }
@@ -124,30 +128,54 @@ var<workgroup> Bs: array<vec4<f32>, ${(t.tk * t.tn) / 4}>;
 `;
 }
 
+/** How one operand's elements are gathered while a tile is loaded. */
+export interface TileOperand {
+  /**
+   * WGSL statements run once per thread and stage, given the index the
+   * thread's next elements share (A: its k; B: its column, col0 + c) — where
+   * the decoding they share goes.
+   */
+  readonly setup?: (fixed: string) => string;
+  /** WGSL expression of the element (0 out of range): A[row0 + i, k] or B[k, col0 + column]. */
+  readonly at: (i: string, fixed: string) => string;
+}
+
 /**
  * WGSL loading both tiles for the reduction steps k0 … k0 + tk − 1, with the
- * local thread index `t` in scope. `aAt(m, k)` / `bAt(k, c)` are WGSL
- * expressions (the caller's functions) for A[row0 + m, k] and B[k, col0 + c]
- * that return 0 out of range. Consecutive threads take consecutive k of A and
- * consecutive columns of B (where the operands are contiguous, if anywhere).
+ * local thread index `t` in scope. Each thread loads A at one k (rows i =
+ * t / tk, t / tk + threads / tk, …: tk divides the thread count) and B by
+ * whole columns (one column and some of its k when there are at least tn
+ * threads, else whole columns in turn), so index decoding that depends only
+ * on that k or column runs once per thread and stage (the operands' `setup`),
+ * not once per element — integer division is slow where lanes run it one at
+ * a time (lavapipe).
  */
-export function loadTiles(
-  t: ConvTile,
-  aAt: (m: string, k: string) => string,
-  bAt: (k: string, c: string) => string,
-): string {
+export function loadTiles(t: ConvTile, a: TileOperand, b: TileOperand): string {
   const threads = (t.tm * t.tn) / 16;
-  return `
-    for (var e = t; e < ${t.tm * t.tk}u; e = e + ${threads}u) {
-      let m = e / ${t.tk}u;
-      let k = e % ${t.tk}u;
-      As[k * ${t.tm / 4}u + m / 4u][m % 4u] = ${aAt('m', 'k0 + k')};
-    }
-    for (var e = t; e < ${t.tk * t.tn}u; e = e + ${threads}u) {
-      let k = e / ${t.tn}u;
-      let c = e % ${t.tn}u;
-      Bs[k * ${t.tn / 4}u + c / 4u][c % 4u] = ${bAt('k0 + k', 'c')};
+  const bLoop =
+    threads >= t.tn
+      ? `{
+      let cb = t % ${t.tn}u;
+      ${b.setup?.('(col0 + cb)') ?? ''}
+      for (var kb = t / ${t.tn}u; kb < ${t.tk}u; kb = kb + ${threads / t.tn}u) {
+        Bs[kb * ${t.tn / 4}u + cb / 4u][cb % 4u] = ${b.at('(k0 + kb)', 'cb')};
+      }
+    }`
+      : `for (var cb = t; cb < ${t.tn}u; cb = cb + ${threads}u) {
+      ${b.setup?.('(col0 + cb)') ?? ''}
+      for (var kb = 0u; kb < ${t.tk}u; kb = kb + 1u) {
+        Bs[kb * ${t.tn / 4}u + cb / 4u][cb % 4u] = ${b.at('(k0 + kb)', 'cb')};
+      }
     }`;
+  return `
+    {
+      let ka = t % ${t.tk}u;
+      ${a.setup?.('(k0 + ka)') ?? ''}
+      for (var i = t / ${t.tk}u; i < ${t.tm}u; i = i + ${threads / t.tk}u) {
+        As[ka * ${t.tm / 4}u + i / 4u][i % 4u] = ${a.at('i', '(k0 + ka)')};
+      }
+    }
+    ${bLoop}`;
 }
 
 /**

@@ -57,32 +57,46 @@ fn phaseTaps(phase: u32, pad: i32, dil: u32, stride: u32, size: u32, step: u32) 
   return Taps(0u, 0u, step);
 }
 
-/** A[ci, r] = w[g·Cog + co, ci, ky, kx] for r = (co, jy, jx) (0 out of range). */
-fn weightAt(g: u32, ci: u32, r: u32, ty: Taps, tx: Taps, K: u32) -> f32 {
-  if (ci >= P.Cg || r >= K) { return 0.0; }
+/** Tap r = (co, jy, jx) of a phase: its place in w (channel ci = 0) and its (ky·dh, kx·dw). */
+struct Tap { ok: bool, w: u32, co: u32, dy: i32, dx: i32 }
+
+fn tapOf(g: u32, r: u32, ty: Taps, tx: Taps, K: u32) -> Tap {
   let per = ty.count * tx.count;
   let co = r / per;
   let j = r % per;
   let ky = ty.k0 + (j / tx.count) * ty.step;
   let kx = tx.k0 + (j % tx.count) * tx.step;
-  return in1[(((g * P.Cog + co) * P.Cg + ci) * P.kh + ky) * P.kw + kx];
+  return Tap(r < K, ((g * P.Cog + co) * P.Cg * P.kh + ky) * P.kw + kx, co, i32(ky * P.dh), i32(kx * P.dw));
 }
 
-/** B[r, q] = dy[n, g·Cog + co, oy, ox] for pixel q of phase (a, b) (0 where no window lands). */
-fn gradAt(n: u32, g: u32, r: u32, q: u32, a: u32, b: u32, wb: u32, np: u32, ty: Taps, tx: Taps, K: u32) -> f32 {
-  if (r >= K || q >= np) { return 0.0; }
-  let per = ty.count * tx.count;
-  let co = r / per;
-  let j = r % per;
-  let ky = ty.k0 + (j / tx.count) * ty.step;
-  let kx = tx.k0 + (j % tx.count) * tx.step;
-  let ny = i32(a + (q / wb) * P.sh) + P.ph - i32(ky * P.dh);
-  let nx = i32(b + (q % wb) * P.sw) + P.pw - i32(kx * P.dw);
-  if (ny < 0 || nx < 0) { return 0.0; }
-  let oy = u32(ny) / P.sh;
-  let ox = u32(nx) / P.sw;
+/**
+ * The taps of the current stage, decoded once by the first tk threads: (w offset or −1 past
+ * K, offset of dy's channel plane, ky·dh, kx·dw), so loading an element divides nothing.
+ */
+var<workgroup> stageTaps: array<vec4<i32>, ${tile.tk}>;
+
+fn tableEntry(tap: Tap) -> vec4<i32> {
+  return vec4<i32>(select(-1, i32(tap.w), tap.ok), i32(tap.co * P.oh * P.ow), tap.dy, tap.dx);
+}
+
+/** A[ci, r] = w[g·Cog + co, ci, ky, kx] (0 out of range). */
+fn weightAt(tap: vec4<i32>, ci: u32) -> f32 {
+  if (tap.x < 0 || ci >= P.Cg) { return 0.0; }
+  return in1[u32(tap.x) + ci * P.kh * P.kw];
+}
+
+/** B[r, q] = dy[n, g·Cog + co, oy, ox] for the pixel with (iy + ph, ix + pw) = (py, px) (0 where no window lands); plane = dy's (n, g·Cog) offset. */
+fn gradAt(plane: u32, tap: vec4<i32>, inQ: bool, py: i32, px: i32) -> f32 {
+  let ny = py - tap.z;
+  let nx = px - tap.w;
+  if (tap.x < 0 || !inQ || ny < 0 || nx < 0) { return 0.0; }
+  // (stride 1 skips the divisions: lavapipe runs integer division one lane at a time)
+  var oy = u32(ny);
+  var ox = u32(nx);
+  if (P.sh != 1u) { oy = oy / P.sh; }
+  if (P.sw != 1u) { ox = ox / P.sw; }
   if (oy >= P.oh || ox >= P.ow) { return 0.0; }
-  return in0[((n * P.Co + g * P.Cog + co) * P.oh + oy) * P.ow + ox];
+  return in0[plane + u32(tap.y) + oy * P.ow + ox];
 }
 
 fn store(n: u32, g: u32, ci: u32, q: u32, a: u32, b: u32, wb: u32, np: u32, v: vec4<f32>) {
@@ -116,11 +130,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var acc1 = vec4<f32>(0.0);
   var acc2 = vec4<f32>(0.0);
   var acc3 = vec4<f32>(0.0);
+  let plane = (n * P.Co + g * P.Cog) * P.oh * P.ow;
   for (var k0 = 0u; k0 < K; k0 = k0 + ${tile.tk}u) {
+    if (t < ${tile.tk}u) { stageTaps[t] = tableEntry(tapOf(g, k0 + t, ty, tx, K)); }
+    workgroupBarrier();
     ${loadTiles(
       tile,
-      (m, k) => `weightAt(g, row0 + ${m}, ${k}, ty, tx, K)`,
-      (k, c) => `gradAt(n, g, ${k}, col0 + ${c}, a, b, wb, np, ty, tx, K)`,
+      {
+        setup: (k) => `let tap = stageTaps[${k} - k0];`,
+        at: (m) => `weightAt(tap, row0 + ${m})`,
+      },
+      {
+        // the pixel q whose column of B is loaded: (iy + ph, ix + pw)
+        setup: (q) =>
+          `let inQ = ${q} < np; let py = i32(a + (${q} / wb) * P.sh) + P.ph; let px = i32(b + (${q} % wb) * P.sw) + P.pw;`,
+        at: (k) => `gradAt(plane, stageTaps[${k} - k0], inQ, py, px)`,
+      },
     )}
     ${tileProduct(tile, `min(${tile.tk}u, K - k0)`)}
   }

@@ -7,7 +7,6 @@ import {
   convProgram,
   convLayout,
   geometryUniforms,
-  imagePixelFn,
   loadTiles,
   tileKey,
   tileProduct,
@@ -45,19 +44,22 @@ function partialProgram(key: string, tile: ConvTile): GpuProgram {
     source: () =>
       bindingDecls(['f32', 'f32'], ['f32'], PARAMS.wgsl) +
       tilesDecl(tile) +
-      imagePixelFn(1) +
       `
-/** A[co, κ] = dy[n, g·Cog + co, l] (0 past the group's channels or the chunk's end). */
-fn gradAt(g: u32, co: u32, kappa: u32, end: u32) -> f32 {
-  if (co >= P.Cog || kappa >= end) { return 0.0; }
-  let n = kappa / P.L;
-  return in0[(n * P.Co + g * P.Cog + co) * P.L + kappa % P.L];
+/** A[co, κ] = dy[n, g·Cog + co, l] from its place at for co = 0 (0 past the group's channels or the chunk's end). */
+fn gradAt(inK: bool, at: u32, co: u32) -> f32 {
+  if (!inK || co >= P.Cog) { return 0.0; }
+  return in0[at + co * P.L];
 }
 
-/** B[κ, r] = X̂[r, l] of sample n (0 past the taps or the chunk's end). */
-fn columnAt(g: u32, kappa: u32, r: u32, end: u32) -> f32 {
-  if (r >= P.R || kappa >= end) { return 0.0; }
-  return imagePixel(kappa / P.L, g, r, kappa % P.L);
+/** B[κ, r] = X̂[r, l] of sample n for the tap r = (ci, ky, kx) given as ci and (ky·dh − ph, kx·dw − pw) (0 past the taps or the chunk's end). */
+fn columnAt(g: u32, kappa: u32, end: u32, inR: bool, ci: u32, ty: i32, tx: i32) -> f32 {
+  if (!inR || kappa >= end) { return 0.0; }
+  let n = kappa / P.L;
+  let l = kappa % P.L;
+  let iy = i32((l / P.ow) * P.sh) + ty;
+  let ix = i32((l % P.ow) * P.sw) + tx;
+  if (iy < 0 || ix < 0 || iy >= i32(P.H) || ix >= i32(P.W)) { return 0.0; }
+  return in1[((n * P.C + g * P.Cg + ci) * P.H + u32(iy)) * P.W + u32(ix)];
 }
 
 fn store(base: u32, co: u32, r: u32, v: vec4<f32>) {
@@ -83,8 +85,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   for (var k0 = start; k0 < end; k0 = k0 + ${tile.tk}u) {
     ${loadTiles(
       tile,
-      (m, k) => `gradAt(g, row0 + ${m}, ${k}, end)`,
-      (k, c) => `columnAt(g, ${k}, col0 + ${c}, end)`,
+      {
+        setup: (k) =>
+          `let inK = ${k} < end; let at = ((${k} / P.L) * P.Co + g * P.Cog) * P.L + ${k} % P.L;`,
+        at: (m) => `gradAt(inK, at, row0 + ${m})`,
+      },
+      {
+        // the tap r = (ci, ky, kx) whose column of X̂ is loaded
+        setup: (r) =>
+          `let inR = ${r} < P.R; let ci = ${r} / (P.kh * P.kw); let ty = i32(((${r} % (P.kh * P.kw)) / P.kw) * P.dh) - P.ph; let tx = i32((${r} % P.kw) * P.dw) - P.pw;`,
+        at: (k) => `columnAt(g, ${k}, end, inR, ci, ty, tx)`,
+      },
     )}
     ${tileProduct(tile, `min(${tile.tk}u, end - k0)`)}
   }

@@ -6,8 +6,8 @@ import {
   convProgram,
   convLayout,
   geometryUniforms,
-  imagePixelFn,
   loadTiles,
+  tapPixelFn,
   tileKey,
   tileProduct,
   tilesDecl,
@@ -39,7 +39,7 @@ function program(key: string, tile: ConvTile, bias: boolean): GpuProgram {
     source: () =>
       bindingDecls(bias ? ['f32', 'f32', 'f32'] : ['f32', 'f32'], ['f32'], PARAMS.wgsl) +
       tilesDecl(tile) +
-      imagePixelFn(0) +
+      tapPixelFn(0) +
       `
 /** W[co, r] of group g (0 past the group's channels or the taps). */
 fn weightAt(g: u32, co: u32, r: u32) -> f32 {
@@ -47,10 +47,10 @@ fn weightAt(g: u32, co: u32, r: u32) -> f32 {
   return in1[(g * P.Cog + co) * P.K + r];
 }
 
-/** X̂[r, l] of sample n, group g (0 past the taps or the windows). */
-fn column(n: u32, g: u32, r: u32, l: u32) -> f32 {
-  if (r >= P.K || l >= P.L) { return 0.0; }
-  return imagePixel(n, g, r, l);
+/** X̂[r, l] of sample n, group g for the window l whose corner is (y0, x0) (0 past the taps or the windows). */
+fn column(n: u32, g: u32, r: u32, inL: bool, y0: i32, x0: i32) -> f32 {
+  if (r >= P.K || !inL) { return 0.0; }
+  return tapPixel(n, g, r, y0, x0);
 }
 
 fn store(n: u32, g: u32, co: u32, l: u32, v: vec4<f32>) {
@@ -77,8 +77,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   for (var k0 = 0u; k0 < P.K; k0 = k0 + ${tile.tk}u) {
     ${loadTiles(
       tile,
-      (m, k) => `weightAt(g, row0 + ${m}, ${k})`,
-      (k, c) => `column(n, g, ${k}, col0 + ${c})`,
+      { at: (m, k) => `weightAt(g, row0 + ${m}, ${k})` },
+      {
+        // the window l whose column of X̂ is loaded: its corner (y0, x0)
+        setup: (l) =>
+          `let inL = ${l} < P.L; let y0 = i32((${l} / P.ow) * P.sh) - P.ph; let x0 = i32((${l} % P.ow) * P.sw) - P.pw;`,
+        at: (k) => `column(n, g, ${k}, inL, y0, x0)`,
+      },
     )}
     ${tileProduct(tile, `min(${tile.tk}u, P.K - k0)`)}
   }
