@@ -61,10 +61,16 @@ export interface Backend {
   /** Waits until every queued kernel has finished (a no-op on the CPU). */
   sync(): Promise<void>;
   /**
-   * Runs `run`, a float32 kernel given float16 inputs as float32 views, and
-   * returns its outputs with the float32 ones as float16 when `halfOutputs`
-   * (see the float16 section of docs/architecture.md). Backends without it
-   * refuse float16 tensors with a DTypeError.
+   * Runs `run`, a float32 kernel given the float16 `inputs` as float32 views
+   * (or, when called with tensors, those), and returns its outputs with the
+   * float32 ones as float16 when `halfOutputs` (see the float16 section of
+   * docs/architecture.md). Backends without it refuse float16 tensors with a
+   * DTypeError.
    */
-  runFloat16?(op: string, run: () => KernelTensor[], inputs: readonly KernelTensor[], halfOutputs: boolean): KernelTensor[];
+  runFloat16?(
+    op: string,
+    run: (inputs?: readonly KernelTensor[]) => KernelTensor[],
+    inputs: readonly KernelTensor[],
+    halfOutputs: boolean,
+  ): KernelTensor[];
 }

@@ -26,7 +26,7 @@ export function withFloat16(op: string, kernel: Kernel): Kernel {
     );
     const a = halfAttr ? { ...attrs, dtype: 'float32' } : attrs;
     const halfOutputs = op !== 'cast' || halfAttr;
-    return backend.runFloat16(op, () => kernel(views, a, backend), inputs, halfOutputs);
+    return backend.runFloat16(op, (ins = views) => kernel(ins, a, backend), inputs, halfOutputs);
   };
 }
 

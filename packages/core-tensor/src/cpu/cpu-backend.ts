@@ -66,7 +66,7 @@ export const cpuBackend: Backend = {
   sync(): Promise<void> {
     return Promise.resolve();
   },
-  runFloat16(_op: string, run: () => KernelTensor[], inputs: readonly KernelTensor[], halfOutputs: boolean): KernelTensor[] {
+  runFloat16(_op: string, run: (inputs?: readonly KernelTensor[]) => KernelTensor[], inputs: readonly KernelTensor[], halfOutputs: boolean): KernelTensor[] {
     const outs = run();
     if (!halfOutputs) return outs;
     // computed in float32, stored rounded to half (PyTorch's CPU half ops)

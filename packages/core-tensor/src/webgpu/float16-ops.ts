@@ -1,11 +1,12 @@
 import { BINARY_OPS, UNARY_OPS } from '../elementwise-table.js';
 
 /**
- * The ops whose WebGPU kernels run float16 tensors (each tested against the
- * CPU's float16 reference). Every other op refuses float16 on WebGPU with a
- * DTypeError: the kernels with float atomics (scatterAdd, indexAdd), and the
- * ones not yet tested in half precision (cumsum, unfold/fold, conv2dGemm,
- * attention, the LSTM/GRU cells, layer norm).
+ * The ops whose WebGPU kernels run on float16 storage (each tested against
+ * the CPU's float16 reference). Every other op runs float16 tensors on
+ * float32 copies (cast, float32 kernel, cast back): the kernels with float
+ * atomics (scatterAdd, indexAdd), and the ones not yet checked in half
+ * precision (cumsum, unfold/fold, the conv kernels, attention, the LSTM/GRU
+ * cells, layer norm).
  */
 export const FLOAT16_OP_GROUPS: ReadonlyMap<string, readonly string[]> = new Map([
   [

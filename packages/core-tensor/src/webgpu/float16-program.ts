@@ -99,7 +99,7 @@ function rewriteAccesses(
       }
       const rhsStart = close + 1 + after[0].length;
       const end = statementEnd(text, rhsStart);
-      const rhs = rewrite(text.slice(rhsStart, end));
+      const rhs = rewrite(text.slice(rhsStart, end)).trim();
       const value = after[1] === '' ? rhs : `${types.wide}(${access}) ${after[1]} (${rhs})`;
       out += `${access} = ${types.narrow}(${value})`;
       pos = end;

@@ -6,7 +6,8 @@ import { sizeOf, type Shape } from '../shape.js';
 import { BufferPool } from './buffer-pool.js';
 import type { GpuDeviceHandle } from './gpu-device.js';
 import { decodeFloat16, encodeFloat16 } from '../float16.js';
-import { FLOAT16_OP_GROUPS, FLOAT16_OPS } from './float16-ops.js';
+import { getKernel } from '../kernel-registry.js';
+import { FLOAT16_OPS } from './float16-ops.js';
 import { float16Program } from './float16-program.js';
 import { PipelineCache, type GpuProgram } from './pipeline-cache.js';
 
@@ -290,23 +291,19 @@ export class WebGpuBackend implements Backend {
   }
 
   /**
-   * Runs a float32 kernel for float16 tensors (see `withFloat16`): refuses
-   * ops without a float16 kernel, and makes the kernel's float32 outputs
-   * half storage when `halfOutputs`.
+   * Runs a float32 kernel for float16 tensors (see `withFloat16`): the ops
+   * of `FLOAT16_OPS` on half storage (their float32 outputs allocated as
+   * half when `halfOutputs`), every other op on float32 copies of its
+   * float16 inputs, its float32 outputs cast to float16 afterwards.
    */
   runFloat16(
     op: string,
-    run: () => KernelTensor[],
-    _inputs: readonly KernelTensor[],
+    run: (inputs?: readonly KernelTensor[]) => KernelTensor[],
+    inputs: readonly KernelTensor[],
     halfOutputs: boolean,
   ): KernelTensor[] {
     this.assertFloat16(op);
-    if (!FLOAT16_OPS.has(op)) {
-      throw new DTypeError(
-        op,
-        `has no float16 kernel on webgpu (float16 covers ${[...FLOAT16_OP_GROUPS.keys()].join(', ')}); cast to float32 first`,
-      );
-    }
+    if (!FLOAT16_OPS.has(op)) return this.runOnFloat32Copies(run, inputs, halfOutputs);
     if (!halfOutputs) return run();
     this.halfOutputs = true;
     let outs: KernelTensor[];
@@ -318,6 +315,31 @@ export class WebGpuBackend implements Backend {
     return outs.map((o) =>
       o.dtype === 'float32' && (o.storage as GpuStorage).half ? { ...o, dtype: 'float16' } : o,
     );
+  }
+
+  /**
+   * `run` on float32 copies of the float16 `inputs` (kernels with float
+   * atomics, or not yet checked in half precision): correct, at the price of
+   * the casts and float32 temporaries. Outputs are cast to float16.
+   */
+  private runOnFloat32Copies(
+    run: (inputs?: readonly KernelTensor[]) => KernelTensor[],
+    inputs: readonly KernelTensor[],
+    halfOutputs: boolean,
+  ): KernelTensor[] {
+    const cast = getKernel('cast', this.name);
+    const wide = inputs.map((t) =>
+      t.dtype === 'float16' ? cast([t], { dtype: 'float32' }, this)[0]! : t,
+    );
+    const outs = run(wide);
+    const narrow = outs.map((o) =>
+      halfOutputs && o.dtype === 'float32' ? cast([o], { dtype: 'float16' }, this)[0]! : o,
+    );
+    const kept = new Set(narrow.map((o) => o.storage));
+    for (const t of [...wide.filter((w, i) => w !== inputs[i]), ...outs]) {
+      if (!kept.has(t.storage)) this.release(t.storage);
+    }
+    return narrow;
   }
 
   /**
