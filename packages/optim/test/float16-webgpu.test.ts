@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { manualSeed, oneHot, randn, relu, tensor, tidy, type Tensor, type TypedArray } from '@webgrad/core-tensor';
+import { manualSeed, memory, oneHot, randn, relu, tensor, tidy, type Tensor, type TypedArray } from '@webgrad/core-tensor';
 import { backward } from '@webgrad/autograd';
 import { crossEntropy, Linear, Parameter } from '@webgrad/nn';
 import { Adam } from '@webgrad/optim';
@@ -40,6 +40,7 @@ describeOnWebgpu(gpu, 'float16 training on webgpu', () => {
     // float16 (as in PyTorch), and a zero v with eps 1e-8 turns a tiny gradient into a huge step
     const opt = new Adam(params, { lr: 1e-2, eps: 1e-4 });
     const losses: number[] = [];
+    let afterFirst = memory();
     for (let step = 0; step < 40; step++) {
       const loss = tidy(() => {
         const l = crossEntropy(l2.forward(relu(l1.forward(x))), target);
@@ -52,7 +53,11 @@ describeOnWebgpu(gpu, 'float16 training on webgpu', () => {
       opt.zeroGrad();
       losses.push((await loss.data())[0]!);
       loss.dispose();
+      if (step === 0) afterFirst = memory();
     }
+    // nothing leaks, the float32 temporaries of scatterAdd's float32 copies included
+    expect(memory().numTensors).toBe(afterFirst.numTensors);
+    expect(memory().bytesByBackend.webgpu).toBe(afterFirst.bytesByBackend.webgpu);
     for (const p of params) {
       expect(p.dtype).toBe('float16');
       expect(p.backend.name).toBe('webgpu');
