@@ -68,6 +68,8 @@ registerKernel('convTranspose2dGemm', 'cpu', (inputs, attrs): KernelTensor[] => 
   const Cog = Co / g.groups;
   const [D, Wt] = [cpuData(dy), cpuData(w)];
   const acc = new Float64Array(N * C * H * W);
+  // the same window/tap loop nest as conv2dGemm's reference, written out in full on purpose:
+  // each reference reads as its own formula, with no shared iterator between the three
   for (let n = 0; n < N; n++) {
     for (let oc = 0; oc < Co; oc++) {
       const c0 = Math.floor(oc / Cog) * Cg;

@@ -47,6 +47,8 @@ registerKernel('conv2dWeightGradGemm', 'cpu', (inputs, attrs): KernelTensor[] =>
   const Cog = Co / g.groups;
   const [D, X] = [cpuData(dy), cpuData(x)];
   const dw = cpuAlloc([Co, Cg, kh, kw], dy.dtype);
+  // the same window/tap loop nest as conv2dGemm's reference, written out in full on purpose:
+  // each reference reads as its own formula, with no shared iterator between the three
   for (let oc = 0; oc < Co; oc++) {
     const c0 = Math.floor(oc / Cog) * Cg;
     for (let ci = 0; ci < Cg; ci++) {

@@ -23,6 +23,7 @@ import {
   describeOnWebgpu,
 } from '../../core-tensor/test/conformance/webgpu-under-test.js';
 import { expectGpuMatchesCpu } from '../../core-tensor/test/conformance/fused-kernel-conformance.js';
+import { expectClose as expectCloseTo } from '../../core-tensor/test/conformance/conformance-case.js';
 import { expectMatches, fromSpec, readFixture, type TensorSpec } from './pytorch-fixture.js';
 
 // The backward of conv2d as two implicit-GEMM ops:
@@ -36,13 +37,9 @@ import { expectMatches, fromSpec, readFixture, type TensorSpec } from './pytorch
 
 const gpu = await acquireWebgpu();
 
+/** |got − want| ≤ tol·(1 + |want|) elementwise (the conformance suite's check). */
 function expectClose(got: TypedArray, want: TypedArray, what: string, tol: number): void {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const w = Number(want[i]);
-    if (!(Math.abs(Number(got[i]) - w) <= tol * (1 + Math.abs(w))))
-      expect.fail(`${what}: element ${i} is ${got[i]}, expected ${w}`);
-  }
+  expectCloseTo(got, want, { atol: tol, rtol: tol }, what);
 }
 
 interface Case {

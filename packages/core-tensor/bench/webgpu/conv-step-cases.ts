@@ -1,8 +1,8 @@
-import { randint, randn, relu, setBackend, tidy, type Tensor } from '@webgrad/core-tensor';
+import { randint, randn, relu, setBackend } from '@webgrad/core-tensor';
 import { Conv2d, crossEntropy, Linear, MaxPool2d, mseLoss } from '@webgrad/nn';
 import { Adam } from '@webgrad/optim';
 import type { Tfjs } from '../bench-case.js';
-import type { GpuBenchCase } from './webgpu-cases.js';
+import { adamStep, type GpuBenchCase } from './webgpu-cases.js';
 
 // Convolution training steps on WebGPU: webgrad's Conv2d (forward conv2dGemm, backward
 // convTranspose2dGemm + conv2dWeightGradGemm) against tfjs-backend-webgpu's conv2d and its
@@ -10,23 +10,15 @@ import type { GpuBenchCase } from './webgpu-cases.js';
 
 type TfTensor = ReturnType<Tfjs['randomNormal']>;
 
-/** One Adam step on `lossOf()`, the loss read back. */
-function adamStep(adam: Adam, lossOf: () => Tensor): () => Promise<void> {
-  return async () => {
-    const loss = tidy(() => {
-      adam.zeroGrad();
-      const l = lossOf();
-      l.backward();
-      adam.step();
-      return l;
-    });
-    await loss.itemAsync();
-    loss.dispose();
-  };
-}
-
 /** Multiply-adds ×2 of one conv2d forward; a training step is ≈ 3 of them (forward, input and weight gradients). */
-function convFlops(n: number, cin: number, cout: number, k: number, oh: number, ow: number): number {
+function convFlops(
+  n: number,
+  cin: number,
+  cout: number,
+  k: number,
+  oh: number,
+  ow: number,
+): number {
   return 2 * n * cout * oh * ow * cin * k * k;
 }
 
@@ -56,8 +48,13 @@ export const lenetStep: GpuBenchCase = {
     const labels = randint(0, 10, [LENET_BATCH]);
     return {
       run: adamStep(adam, () => {
-        const h = pool.forward(relu(c2.forward(pool.forward(relu(c1.forward(x)))))).reshape([LENET_BATCH, 400]);
-        return crossEntropy(fcs[2]!.forward(relu(fcs[1]!.forward(relu(fcs[0]!.forward(h))))), labels);
+        const h = pool
+          .forward(relu(c2.forward(pool.forward(relu(c1.forward(x))))))
+          .reshape([LENET_BATCH, 400]);
+        return crossEntropy(
+          fcs[2]!.forward(relu(fcs[1]!.forward(relu(fcs[0]!.forward(h))))),
+          labels,
+        );
       }),
       dispose() {
         for (const t of [...params, x, labels]) t.dispose();
@@ -78,13 +75,25 @@ export const lenetStep: GpuBenchCase = {
     const y = tf.oneHot(tf.randomUniform([LENET_BATCH], 0, 10, 'int32'), 10);
     const dense = (h: TfTensor, i: number) => tf.add(tf.matMul(h, ws[i]!), bs[i]!);
     const forward = () => {
-      const h1 = tf.maxPool(tf.relu(tf.add(tf.conv2d(x as never, k1 as never, 1, 'same'), b1)) as never, 2, 2, 'valid');
-      const h2 = tf.maxPool(tf.relu(tf.add(tf.conv2d(h1, k2 as never, 1, 'valid'), b2)) as never, 2, 2, 'valid');
+      const h1 = tf.maxPool(
+        tf.relu(tf.add(tf.conv2d(x as never, k1 as never, 1, 'same'), b1)) as never,
+        2,
+        2,
+        'valid',
+      );
+      const h2 = tf.maxPool(
+        tf.relu(tf.add(tf.conv2d(h1, k2 as never, 1, 'valid'), b2)) as never,
+        2,
+        2,
+        'valid',
+      );
       return dense(tf.relu(dense(tf.relu(dense(tf.reshape(h2, [LENET_BATCH, 400]), 0)), 1)), 2);
     };
     return {
       async run() {
-        const loss = tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, forward()), true)!);
+        const loss = tf.tidy(() =>
+          opt.minimize(() => tf.losses.softmaxCrossEntropy(y, forward()), true)!,
+        );
         await loss.data();
         loss.dispose();
       },
@@ -133,10 +142,17 @@ export const unetBlockStep: GpuBenchCase = {
     const opt = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
     const x = tf.randomNormal([BLOCK_BATCH, BLOCK_HW, BLOCK_HW, BLOCK_C]);
     const target = tf.randomNormal([BLOCK_BATCH, BLOCK_HW, BLOCK_HW, BLOCK_C]);
-    const conv = (h: TfTensor, k: TfTensor, b: TfTensor) => tf.add(tf.conv2d(h as never, k as never, 1, 'same'), b);
+    const conv = (h: TfTensor, k: TfTensor, b: TfTensor) =>
+      tf.add(tf.conv2d(h as never, k as never, 1, 'same'), b);
     return {
       async run() {
-        const loss = tf.tidy(() => opt.minimize(() => tf.losses.meanSquaredError(target, tf.add(x, conv(tf.relu(conv(x, k1, b1)), k2, b2))), true)!);
+        const loss = tf.tidy(() =>
+          opt.minimize(
+            () =>
+              tf.losses.meanSquaredError(target, tf.add(x, conv(tf.relu(conv(x, k1, b1)), k2, b2))),
+            true,
+          )!,
+        );
         await loss.data();
         loss.dispose();
       },

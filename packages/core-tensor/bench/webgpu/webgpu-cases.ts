@@ -73,7 +73,7 @@ function matmulCase(n: number, dtype: 'float32' | 'float16' = 'float32'): GpuBen
 }
 
 /** One Adam step on the loss `lossOf()` builds, its value read back (asynchronously: WebGPU cannot read synchronously). */
-function adamStep(adam: Adam, lossOf: () => Tensor): () => Promise<void> {
+export function adamStep(adam: Adam, lossOf: () => Tensor): () => Promise<void> {
   return async () => {
     const loss = tidy(() => {
       adam.zeroGrad();

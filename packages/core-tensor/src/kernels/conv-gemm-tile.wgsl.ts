@@ -210,3 +210,20 @@ export function convProgram(key: string, make: (key: string) => GpuProgram): Gpu
   }
   return p;
 }
+
+/** WGSL declaring the thread's 4×4 accumulators `acc0..acc3` (one vec4 per row). */
+export const ACCUMULATORS = `var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);`;
+
+/**
+ * WGSL storing the thread's 4×4 block: `store(args…, row + j, column, accj)`
+ * for j = 0…3, given the argument list before the row, the row of acc0 and
+ * the arguments after it.
+ */
+export function storeAccumulators(before: string, row: string, after: string): string {
+  return [0, 1, 2, 3]
+    .map((j) => `store(${before}${j === 0 ? row : `${row} + ${j}u`}, ${after}, acc${j});`)
+    .join('\n  ');
+}

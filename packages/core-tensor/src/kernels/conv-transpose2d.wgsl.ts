@@ -2,11 +2,13 @@ import type { KernelTensor } from '../backend.js';
 import { registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import {
+  ACCUMULATORS,
   chooseTile,
   convProgram,
   convLayout,
   geometryUniforms,
   loadTiles,
+  storeAccumulators,
   tileKey,
   tileProduct,
   tilesDecl,
@@ -126,10 +128,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let ty = phaseTaps(a, P.ph, P.dh, P.sh, P.kh, P.ty);
   let tx = phaseTaps(b, P.pw, P.dw, P.sw, P.kw, P.tx);
   let K = P.Cog * ty.count * tx.count;
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+  ${ACCUMULATORS}
   let plane = (n * P.Co + g * P.Cog) * P.oh * P.ow;
   for (var k0 = 0u; k0 < K; k0 = k0 + ${tile.tk}u) {
     if (t < ${tile.tk}u) { stageTaps[t] = tableEntry(tapOf(g, k0 + t, ty, tx, K)); }
@@ -151,10 +150,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
   let ci = row0 + lid.y * 4u;
   let q = col0 + lid.x * 4u;
-  store(n, g, ci, q, a, b, wb, np, acc0);
-  store(n, g, ci + 1u, q, a, b, wb, np, acc1);
-  store(n, g, ci + 2u, q, a, b, wb, np, acc2);
-  store(n, g, ci + 3u, q, a, b, wb, np, acc3);
+  ${storeAccumulators('n, g, ', 'ci', 'q, a, b, wb, np')}
 }
 `,
   };

@@ -3,11 +3,13 @@ import { linearGroups, linearProgram, registerGpuKernel } from '../webgpu/gpu-ke
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
 import {
+  ACCUMULATORS,
   chooseTile,
   convProgram,
   convLayout,
   geometryUniforms,
   loadTiles,
+  storeAccumulators,
   tileKey,
   tileProduct,
   tilesDecl,
@@ -78,10 +80,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let col0 = (wid.x % P.tilesN) * ${tile.tn}u;
   let start = wid.y * P.chunk;
   let end = min(P.total, start + P.chunk);
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+  ${ACCUMULATORS}
   for (var k0 = start; k0 < end; k0 = k0 + ${tile.tk}u) {
     ${loadTiles(
       tile,
@@ -103,10 +102,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let base = (wid.y * P.Co + g * P.Cog) * P.R;
   let co = row0 + lid.y * 4u;
   let r = col0 + lid.x * 4u;
-  store(base, co, r, acc0);
-  store(base, co + 1u, r, acc1);
-  store(base, co + 2u, r, acc2);
-  store(base, co + 3u, r, acc3);
+  ${storeAccumulators('base, ', 'co', 'r')}
 }
 `,
   };

@@ -2,11 +2,13 @@ import type { KernelTensor } from '../backend.js';
 import { registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { bindingDecls, type GpuProgram } from '../webgpu/pipeline-cache.js';
 import {
+  ACCUMULATORS,
   chooseTile,
   convProgram,
   convLayout,
   geometryUniforms,
   loadTiles,
+  storeAccumulators,
   tapPixelFn,
   tileKey,
   tileProduct,
@@ -70,10 +72,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let g = wid.z % P.groups;
   let row0 = (wid.x / P.tilesN) * ${tile.tm}u;
   let col0 = (wid.x % P.tilesN) * ${tile.tn}u;
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+  ${ACCUMULATORS}
   for (var k0 = 0u; k0 < P.K; k0 = k0 + ${tile.tk}u) {
     ${loadTiles(
       tile,
@@ -89,10 +88,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
   let co = row0 + lid.y * 4u;
   let l = col0 + lid.x * 4u;
-  store(n, g, co, l, acc0);
-  store(n, g, co + 1u, l, acc1);
-  store(n, g, co + 2u, l, acc2);
-  store(n, g, co + 3u, l, acc3);
+  ${storeAccumulators('n, g, ', 'co', 'l')}
 }
 `,
   };
