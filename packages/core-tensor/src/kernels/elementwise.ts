@@ -44,7 +44,7 @@ for (const def of UNARY_OPS) {
   registerKernel(def.name, 'cpu', (inputs, attrs): KernelTensor[] => {
     const x = inputs[0]!;
     if (x.dtype === 'float32' && def.output === 'same') {
-      const fast = wasmUnary(def.name, x, sizeOf(x.shape));
+      const fast = wasmUnary(def.name, x, sizeOf(x.shape), Number(attrs.a ?? 0));
       if (fast !== null) return [fast];
     }
     let loop = loops.get(x.dtype);

@@ -4,6 +4,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import { registerKernel } from '../kernel-registry.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { wasmUsable } from '../wasm/wasm-elementwise.js';
+import { wasmReduceRows, type RowReduction } from '../wasm/wasm-reduce.js';
 import { runWasmUnary } from '../wasm/wasm-unary-call.js';
 import { permuteArray } from './transpose.js';
 
@@ -73,6 +74,19 @@ function wasmSumMiddle(x: KernelTensor, axes: readonly number[], outShape: Shape
   return runWasmUnary(x, outShape, outer * inner, (k, xp, out) => k.sumMiddleF32(xp, out, outer, red, inner));
 }
 
+/**
+ * float32 reductions over the trailing axes (`rows` rows of `red`) on the
+ * WebAssembly row kernels; null for other layouts, dtypes and kinds.
+ */
+function wasmTrailing(kind: RowReduction, x: KernelTensor, axes: readonly number[], outShape: Shape): KernelTensor | null {
+  if (x.dtype !== 'float32' || axes.length === 0) return null;
+  const rank = x.shape.length;
+  const sorted = [...axes].sort((a, b) => a - b);
+  if (!sorted.every((a, i) => a === rank - sorted.length + i)) return null;
+  const red = sizeOf(x.shape.slice(rank - sorted.length));
+  return wasmReduceRows(kind, x, outShape, sizeOf(x.shape.slice(0, rank - sorted.length)), red);
+}
+
 function reduceKernel(kind: Combine) {
   return (inputs: readonly KernelTensor[], attrs: Readonly<Record<string, unknown>>): KernelTensor[] => {
     const x = inputs[0]!;
@@ -80,6 +94,10 @@ function reduceKernel(kind: Combine) {
     const outDType: DType = (kind === 'sum' || kind === 'prod') && x.dtype === 'bool' ? 'int32' : x.dtype;
     if (kind === 'sum' && x.dtype === 'float32' && wasmUsable(sizeOf(x.shape))) {
       const fast = wasmSumMiddle(x, axes, reducedShape(x.shape, axes, attrs.keepdims as boolean));
+      if (fast !== null) return [fast];
+    }
+    if (kind !== 'prod') {
+      const fast = wasmTrailing(kind, x, axes, reducedShape(x.shape, axes, attrs.keepdims as boolean));
       if (fast !== null) return [fast];
     }
     const { out, data } = cpuAlloc(reducedShape(x.shape, axes, attrs.keepdims as boolean), outDType);
@@ -122,6 +140,8 @@ function argKernel(largest: boolean) {
   return (inputs: readonly KernelTensor[], attrs: Readonly<Record<string, unknown>>): KernelTensor[] => {
     const x = inputs[0]!;
     const axes = attrs.axes as number[];
+    const fast = wasmTrailing(largest ? 'argmax' : 'argmin', x, axes, reducedShape(x.shape, axes, attrs.keepdims as boolean));
+    if (fast !== null) return [fast];
     const { out, data } = cpuAlloc(reducedShape(x.shape, axes, attrs.keepdims as boolean), 'int32');
     const { data: X, outer, red, inner } = layout(x, axes);
     for (let o = 0; o < outer; o++) {

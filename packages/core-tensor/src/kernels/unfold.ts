@@ -2,6 +2,8 @@ import type { KernelTensor } from '../backend.js';
 import { cpuAlloc, cpuData } from '../cpu/cpu-backend.js';
 import type { TypedArray } from '../dtype.js';
 import { registerKernel } from '../kernel-registry.js';
+import { wasmFold, wasmUnfold } from '../wasm/wasm-im2col.js';
+import type { Im2colGeometry } from '../wasm/wasm-module.js';
 
 interface Geometry {
   N: number;
@@ -61,9 +63,16 @@ function forEachTap(g: Geometry, X: TypedArray, out: TypedArray, pad: number, ad
   }
 }
 
+/** The geometry as the WebAssembly kernels take it. */
+function im2colArgs(g: Geometry): Im2colGeometry {
+  return [g.N, g.C, g.H, g.W, g.kh, g.kw, g.dh, g.dw, g.ph, g.pw, g.sh, g.sw, g.oh, g.ow];
+}
+
 registerKernel('unfold', 'cpu', (inputs, attrs): KernelTensor[] => {
   const x = inputs[0]!;
   const g = geometry(x.shape, attrs);
+  const fast = wasmUnfold(x, im2colArgs(g), attrs.padValue as number);
+  if (fast !== null) return [fast];
   const { out, data } = cpuAlloc([g.N, g.C * g.kh * g.kw, g.oh * g.ow], x.dtype);
   forEachTap(g, cpuData(x), data, attrs.padValue as number, false);
   return [out];
@@ -75,6 +84,8 @@ registerKernel('fold', 'cpu', (inputs, attrs): KernelTensor[] => {
   const [kh, kw] = attrs.kernel as number[];
   const C = cols.shape[1]! / (kh! * kw!);
   const g = geometry([cols.shape[0]!, C, H!, W!], attrs);
+  const fast = wasmFold(cols, im2colArgs(g));
+  if (fast !== null) return [fast];
   const { out, data } = cpuAlloc([g.N, C, H!, W!], cols.dtype);
   forEachTap(g, cpuData(cols), data, 0, true);
   return [out];

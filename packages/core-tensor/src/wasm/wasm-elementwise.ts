@@ -11,11 +11,12 @@ export const BINARY_F32_OPS: readonly string[] = ['add', 'sub', 'mul', 'div', 'm
 export const UNARY_F32_OPS: readonly string[] = ['neg', 'abs', 'relu', 'sqrt', 'square'];
 /**
  * Transcendental table ops with a WebAssembly kernel (assembly/transcendental.ts):
- * computed in double precision like the table's formulas, so equal to the
- * reference after the float32 rounding except where Math.exp/Math.tanh and
- * the kernel's e^x/tanh straddle a rounding boundary (≤ 1 float32 ulp).
+ * computed in double precision like the table's formulas (gelu in both its
+ * forms, erf as the table's `M.erf`), so equal to the reference after the
+ * float32 rounding except where Math.exp/Math.tanh/Math.log and the kernel's
+ * e^x/tanh/ln straddle a rounding boundary (≤ 1 float32 ulp).
  */
-export const UNARY_MATH_F32_OPS: readonly string[] = ['exp', 'tanh', 'sigmoid'];
+export const UNARY_MATH_F32_OPS: readonly string[] = ['exp', 'tanh', 'sigmoid', 'log', 'erf', 'gelu'];
 
 /** Below this many elements the TypeScript loop is as fast (the call and any copies dominate). */
 export const WASM_ELEMENTWISE_MIN = 256;
@@ -54,11 +55,14 @@ export function wasmBinary(op: string, x: KernelTensor, y: KernelTensor, shape: 
   });
 }
 
-/** A float32 unary table op on the WebAssembly kernel; null when the TypeScript kernel should run. */
-export function wasmUnary(op: string, x: KernelTensor, size: number): KernelTensor | null {
+/**
+ * A float32 unary table op on the WebAssembly kernel (`a` is the op's first
+ * attribute: gelu's form); null when the TypeScript kernel should run.
+ */
+export function wasmUnary(op: string, x: KernelTensor, size: number, a = 0): KernelTensor | null {
   const code = UNARY_F32_OPS.indexOf(op);
   const mathCode = code < 0 ? UNARY_MATH_F32_OPS.indexOf(op) : -1;
   if ((code < 0 && mathCode < 0) || x.dtype !== 'float32' || !wasmUsable(size)) return null;
-  if (code < 0) return runWasmUnary(x, x.shape, size, (k, xp, out) => k.unaryMathF32(mathCode, xp, out, size));
+  if (code < 0) return runWasmUnary(x, x.shape, size, (k, xp, out) => k.unaryMathF32(mathCode, xp, out, size, a));
   return runWasmUnary(x, x.shape, size, (k, xp, out) => k.unaryF32(code, xp, out, size));
 }

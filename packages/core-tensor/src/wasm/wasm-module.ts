@@ -32,8 +32,18 @@ export interface KernelExports {
   gruCellF32(gi: number, gh: number, h: number, bias: number, out: number, rows: number, H: number): void;
   /** The fused GRU step's gradient (see assembly/gru-cell.ts). */
   gruCellBackwardF32(dhn: number, gi: number, gh: number, h: number, bias: number, dgi: number, dgh: number, dh: number, rows: number, H: number): void;
-  /** out[i] = op(x[i]) for float32 in double precision (op: index in UNARY_MATH_F32_OPS). */
-  unaryMathF32(op: number, x: number, out: number, n: number): void;
+  /** out[i] = op(x[i]) for float32 in double precision (op: index in UNARY_MATH_F32_OPS; `a` the op's attribute, gelu's form). */
+  unaryMathF32(op: number, x: number, out: number, n: number, a: number): void;
+  /** out[r] = Σ_k x[r][k] over `rows` float32 rows of n, accumulated in f64 in order. */
+  sumRowsF32(x: number, out: number, rows: number, n: number): void;
+  /** out[r] = the max (largest 1) or min (0) of each float32 row of n ≥ 1. */
+  extremeRowsF32(x: number, out: number, rows: number, n: number, largest: number): void;
+  /** out[r] (int32) = the index of the first max (largest 1) or min (0), or first NaN, of each float32 row of n ≥ 1. */
+  argExtremeRowsF32(x: number, out: number, rows: number, n: number, largest: number): void;
+  /** im2col of float32 [N, C, H, W] into [N, C·kh·kw, oh·ow] (see assembly/im2col.ts). */
+  unfoldF32(x: number, out: number, ...geometry: [...Im2colGeometry, pad: number]): void;
+  /** col2im, the adjoint of `unfoldF32`, adding into a zeroed image. */
+  foldF32(cols: number, out: number, ...geometry: Im2colGeometry): void;
   /** softmax (logOutput 0) or log-softmax (1) of `rows` contiguous float32 rows of n. */
   softmaxRowsF32(x: number, out: number, rows: number, n: number, logOutput: number): void;
   /** The fused layer norm over float32 rows of n (see assembly/layer-norm.ts). */
@@ -68,6 +78,12 @@ export interface KernelExports {
     chunk: number, thread: number,
   ): void;
 }
+
+/** N, C, H, W, kh, kw, dh, dw, ph, pw, sh, sw, oh, ow of an im2col kernel call. */
+export type Im2colGeometry = [
+  N: number, C: number, H: number, W: number,
+  kh: number, kw: number, dh: number, dw: number, ph: number, pw: number, sh: number, sw: number, oh: number, ow: number,
+];
 
 /** A compiled kernels module and whether its memory import is shared. */
 export interface CompiledKernels {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { configureCpu, exp, logSoftmax, randn, sigmoid, softmax, tanh, tensor, type Tensor } from '../../src/index.js';
+import { configureCpu, erf, exp, gelu, log, logSoftmax, randn, sigmoid, softmax, tanh, tensor, type Tensor } from '../../src/index.js';
 
 async function bothPaths(f: () => Tensor): Promise<{ ref: Float32Array; fast: Float32Array }> {
   await configureCpu({ path: 'typescript' });
@@ -46,7 +46,9 @@ function wide(shape: number[], scale: number): Tensor {
 afterAll(() => configureCpu({ path: 'auto' }));
 
 describe('WebAssembly double-precision transcendentals against the TypeScript kernels', () => {
-  for (const [name, op] of Object.entries({ exp, tanh, sigmoid })) {
+  const geluErf = (x: Tensor): Tensor => gelu(x);
+  const geluTanh = (x: Tensor): Tensor => gelu(x, 'tanh');
+  for (const [name, op] of Object.entries({ exp, tanh, sigmoid, log, erf, geluErf, geluTanh })) {
     it(`${name} over [−∞, ∞], odd lengths, within one float32 ulp and almost always the same bits`, async () => {
       for (const scale of [0.05, 3, 40]) {
         const x = wide([63, 131], scale);
@@ -56,6 +58,15 @@ describe('WebAssembly double-precision transcendentals against the TypeScript ke
       expectWithinOneUlp(await bothPaths(() => op(odd)));
     });
   }
+
+  it('log over positive values of every binade, near 1, subnormal and the largest floats', async () => {
+    const v = new Float32Array(4099);
+    for (let i = 0; i < v.length; i++) {
+      const k = i % 4;
+      v[i] = k === 0 ? 2 ** (((i >> 2) % 277) - 149) * (1 + ((i * 7919) % 1000) / 1000) : k === 1 ? 1 + (i - 2050) * 2 ** -22 : k === 2 ? Math.fround(Math.abs(Math.sin(i)) * 1e3) : 3.4e38 - i * 1e31;
+    }
+    expectWithinOneUlp(await bothPaths(() => log(tensor(v))));
+  });
 
   for (const [name, op] of Object.entries({ softmax, logSoftmax })) {
     it(`${name} over the last axis: odd row lengths, saturating rows, and rows of ±∞ and NaN`, async () => {

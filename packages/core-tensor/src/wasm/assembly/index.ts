@@ -2,7 +2,8 @@
 // scripts/build-wasm.ts into src/wasm/kernels-wasm.generated.ts.
 export { chunkScratchFloats, packBFull, packedBFloats, sgemm, sgemmBatched, sgemmChunk, sgemmScratchFloats, transposeF32 } from './gemm';
 export { binaryF32, unaryF32 } from './elementwise';
-export { sumMiddleF32 } from './reduce';
+export { argExtremeRowsF32, extremeRowsF32, sumMiddleF32, sumRowsF32 } from './reduce';
+export { foldF32, unfoldF32 } from './im2col';
 export { lstmCellF32, lstmCellBackwardF32 } from './lstm-cell';
 export { gruCellF32, gruCellBackwardF32 } from './gru-cell';
 export { softmaxRowsF32, unaryMathF32 } from './transcendental';

@@ -7,35 +7,52 @@
 // within a few double ulps of a float32 rounding boundary (about one element
 // in 10⁷, by one float32 ulp).
 
-import { exp2v, load2, sigmoid2v, store2, tanh2v } from './f64-math';
+import { erf2v, expZero2v as expv, load2, log2v, sigmoid2v, store2, tanh2v } from './f64-math';
 
 /** Op codes of `unaryMathF32`, in the order of UNARY_MATH_F32_OPS in wasm-elementwise.ts. */
 const EXP = 0;
 const TANH = 1;
 const SIGMOID = 2;
+const LOG = 3;
+const ERF = 4;
+const GELU = 5;
 
-/** e^x that is exactly 0 below the double range (exp2v clamps its argument there). */
-function expv(x: v128): v128 {
-  return v128.bitselect(f64x2.splat(0), exp2v(x), f64x2.lt(x, f64x2.splat(-745.2)));
+/** 0.5·x·(1 + erf(x·√½)) (a = 0) or 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (a ≠ 0), in the table's order of operations. */
+function gelu2v(x: v128, tanhForm: bool): v128 {
+  const half = f64x2.mul(f64x2.splat(0.5), x);
+  let inner: v128;
+  if (tanhForm) {
+    const cube = f64x2.mul(f64x2.mul(f64x2.mul(f64x2.splat(0.044715), x), x), x);
+    inner = tanh2v(f64x2.mul(f64x2.splat(0.7978845608028654), f64x2.add(x, cube)));
+  } else {
+    inner = erf2v(f64x2.mul(x, f64x2.splat(0.7071067811865476)));
+  }
+  return f64x2.mul(half, f64x2.add(f64x2.splat(1), inner));
 }
 
-function mathVec(op: i32, x: v128): v128 {
+function mathVec(op: i32, x: v128, a: f64): v128 {
   if (op === EXP) return expv(x);
   if (op === TANH) return tanh2v(x);
   if (op === SIGMOID) return sigmoid2v(x);
+  if (op === LOG) return log2v(x);
+  if (op === ERF) return erf2v(x);
+  if (op === GELU) return gelu2v(x, a != 0);
   return x;
 }
 
-/** out[i] = op(x[i]) for i < n: exp, tanh or 1 / (1 + e^(−x)), in double precision. */
-export function unaryMathF32(op: i32, x: usize, out: usize, n: i32): void {
+/**
+ * out[i] = op(x[i]) for i < n in double precision: exp, tanh, 1 / (1 + e^(−x)),
+ * ln, erf, or gelu (`a` is the table's attribute: 0 the erf form, 1 the tanh form).
+ */
+export function unaryMathF32(op: i32, x: usize, out: usize, n: i32, a: f64): void {
   const n2 = n & ~1;
   for (let i = 0; i < n2; i += 2) {
     const o = <usize>i << 2;
-    store2(out + o, mathVec(op, load2(x + o)));
+    store2(out + o, mathVec(op, load2(x + o), a));
   }
   if (n2 < n) {
     const o = <usize>n2 << 2;
-    const v = mathVec(op, f64x2.promote_low_f32x4(v128.load32_zero(x + o)));
+    const v = mathVec(op, f64x2.promote_low_f32x4(v128.load32_zero(x + o)), a);
     store<f32>(out + o, <f32>f64x2.extract_lane(v, 0));
   }
 }
