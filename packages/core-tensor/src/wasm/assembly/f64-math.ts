@@ -121,12 +121,13 @@ export function sigmoid2v(x: v128): v128 {
  * cancellation; the first omitted term is below 10⁻¹⁷ of x); tanh(±0) = ±0.
  */
 export function tanh2v(x: v128): v128 {
-  const t = exp2v(f64x2.add(x, x));
-  const mid = f64x2.div(f64x2.sub(t, f64x2.splat(1)), f64x2.add(t, f64x2.splat(1)));
+  // one e^(2|x|) serves both forms; tanh is odd, so the sign of x is put back last
   const ax = f64x2.abs(x);
-  const q = f64x2.div(f64x2.splat(2), f64x2.add(exp2v(f64x2.add(ax, ax)), f64x2.splat(1)));
-  const far = v128.or(f64x2.sub(f64x2.splat(1), q), v128.and(x, f64x2.splat(-0.0)));
-  const big = v128.bitselect(far, mid, f64x2.ge(ax, f64x2.splat(1)));
+  const t = exp2v(f64x2.add(ax, ax));
+  const tp1 = f64x2.add(t, f64x2.splat(1));
+  const mid = f64x2.div(f64x2.sub(t, f64x2.splat(1)), tp1);
+  const far = f64x2.sub(f64x2.splat(1), f64x2.div(f64x2.splat(2), tp1));
+  const big = v128.or(v128.bitselect(far, mid, f64x2.ge(ax, f64x2.splat(1))), v128.and(x, f64x2.splat(-0.0)));
   const x2 = f64x2.mul(x, x);
   let s = f64x2.splat(-929569.0 / 638512875.0);
   s = f64x2.add(f64x2.mul(s, x2), f64x2.splat(21844.0 / 6081075.0));
