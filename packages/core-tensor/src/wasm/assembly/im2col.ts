@@ -24,39 +24,7 @@ export function unfoldF32(
   kh: i32, kw: i32, dh: i32, dw: i32, ph: i32, pw: i32, sh: i32, sw: i32, oh: i32, ow: i32,
   pad: f32,
 ): void {
-  const L = oh * ow;
-  const padv = f32x4.splat(pad);
-  let col = out;
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const img = x + (<usize>(n * C + c) * <usize>H * <usize>W << 2);
-      for (let ki = 0; ki < kh; ki++) {
-        for (let kj = 0; kj < kw; kj++) {
-          const off = kj * dw - pw;
-          const span = validSpan(ow, W, sw, off);
-          const lo = <i32>(span >> 32);
-          const hi = <i32>(span & 0xffffffff);
-          for (let oy = 0; oy < oh; oy++) {
-            const iy = oy * sh - ph + ki * dh;
-            const dst = col + (<usize>(oy * ow) << 2);
-            if (iy < 0 || iy >= H || lo >= hi) {
-              fillF32(dst, ow, pad, padv);
-              continue;
-            }
-            fillF32(dst, lo, pad, padv);
-            const src = img + (<usize>(iy * W + off) << 2);
-            if (sw == 1) {
-              memory.copy(dst + (<usize>lo << 2), src + (<usize>lo << 2), <usize>(hi - lo) << 2);
-            } else {
-              for (let ox = lo; ox < hi; ox++) store<f32>(dst + (<usize>ox << 2), load<f32>(src + (<usize>(ox * sw) << 2)));
-            }
-            fillF32(dst + (<usize>hi << 2), ow - hi, pad, padv);
-          }
-          col += <usize>L << 2;
-        }
-      }
-    }
-  }
+  walkTaps(x, out, N, C, H, W, kh, kw, dh, dw, ph, pw, sh, sw, oh, ow, pad, false);
 }
 
 /** image[n][c][iy][ix] = Σ of the column entries that read it, added in the TypeScript kernel's order; `out` must be zeroed. */
@@ -65,11 +33,27 @@ export function foldF32(
   N: i32, C: i32, H: i32, W: i32,
   kh: i32, kw: i32, dh: i32, dw: i32, ph: i32, pw: i32, sh: i32, sw: i32, oh: i32, ow: i32,
 ): void {
+  walkTaps(out, cols, N, C, H, W, kh, kw, dh, dw, ph, pw, sh, sw, oh, ow, 0, true);
+}
+
+/**
+ * Visits every column row (n, c, ki, kj) and output row oy in the
+ * TypeScript kernel's order: copies the valid pixels of the image row into
+ * the column row and pads the rest (`adjoint` false), or adds the column
+ * row's valid entries into the image row (`adjoint` true).
+ */
+function walkTaps(
+  img0: usize, col0: usize,
+  N: i32, C: i32, H: i32, W: i32,
+  kh: i32, kw: i32, dh: i32, dw: i32, ph: i32, pw: i32, sh: i32, sw: i32, oh: i32, ow: i32,
+  pad: f32, adjoint: bool,
+): void {
   const L = oh * ow;
-  let col = cols;
+  const padv = f32x4.splat(pad);
+  let col = col0;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
-      const img = out + (<usize>(n * C + c) * <usize>H * <usize>W << 2);
+      const img = img0 + (<usize>(n * C + c) * <usize>H * <usize>W << 2);
       for (let ki = 0; ki < kh; ki++) {
         for (let kj = 0; kj < kw; kj++) {
           const off = kj * dw - pw;
@@ -78,26 +62,47 @@ export function foldF32(
           const hi = <i32>(span & 0xffffffff);
           for (let oy = 0; oy < oh; oy++) {
             const iy = oy * sh - ph + ki * dh;
-            if (iy < 0 || iy >= H) continue;
-            const src = col + (<usize>(oy * ow) << 2);
-            const dst = img + (<usize>(iy * W + off) << 2);
-            let ox = lo;
-            if (sw == 1) {
-              // distinct ox hit distinct pixels, so four at a time is the same sums in the same order
-              for (; ox + 4 <= hi; ox += 4) {
-                const o = <usize>ox << 2;
-                v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-              }
-            }
-            for (; ox < hi; ox++) {
-              const d = dst + (<usize>(ox * sw) << 2);
-              store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>ox << 2)));
+            const crow = col + (<usize>(oy * ow) << 2);
+            const irow = img + (<usize>(iy * W + off) << 2);
+            const inside = iy >= 0 && iy < H && lo < hi;
+            if (adjoint) {
+              if (inside) addSpan(irow, crow, lo, hi, sw);
+            } else if (!inside) {
+              fillF32(crow, ow, pad, padv);
+            } else {
+              fillF32(crow, lo, pad, padv);
+              copySpan(crow, irow, lo, hi, sw);
+              fillF32(crow + (<usize>hi << 2), ow - hi, pad, padv);
             }
           }
           col += <usize>L << 2;
         }
       }
     }
+  }
+}
+
+/** dst[ox] = src[ox·sw] for lo ≤ ox < hi. */
+function copySpan(dst: usize, src: usize, lo: i32, hi: i32, sw: i32): void {
+  if (sw == 1) {
+    memory.copy(dst + (<usize>lo << 2), src + (<usize>lo << 2), <usize>(hi - lo) << 2);
+    return;
+  }
+  for (let ox = lo; ox < hi; ox++) store<f32>(dst + (<usize>ox << 2), load<f32>(src + (<usize>(ox * sw) << 2)));
+}
+
+/** img[ox·sw] += col[ox] for lo ≤ ox < hi, in order (distinct ox hit distinct pixels, so four at a time is the same sums). */
+function addSpan(img: usize, col: usize, lo: i32, hi: i32, sw: i32): void {
+  let ox = lo;
+  if (sw == 1) {
+    for (; ox + 4 <= hi; ox += 4) {
+      const o = <usize>ox << 2;
+      v128.store(img + o, f32x4.add(v128.load(img + o), v128.load(col + o)));
+    }
+  }
+  for (; ox < hi; ox++) {
+    const d = img + (<usize>(ox * sw) << 2);
+    store<f32>(d, load<f32>(d) + load<f32>(col + (<usize>ox << 2)));
   }
 }
 
