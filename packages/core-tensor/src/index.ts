@@ -42,6 +42,7 @@ export {
 export { runKernel, runKernel1, makeView, backendOf } from './dispatch.js';
 export { init, registerBackendFactory, type InitOptions, type BackendChoice, type BackendCandidate, type BackendFactory } from './init.js';
 export { cpuBackend, CpuStorage, cpuData, cpuOutput, cpuAlloc } from './cpu/cpu-backend.js';
+export { setWebgpuMatmulKernel, webgpuMatmulKernel, webgpuMatmulKernels, type WebgpuMatmulKernel } from './kernels/matmul.wgsl.js';
 export { configureCpu, cpuStatus, type CpuOptions, type CpuStatus, type CpuPath } from './wasm/cpu-config.js';
 export { wasmGruCell, wasmGruCellBackward } from './wasm/wasm-gru-cell.js';
 export { wasmLayerNorm, wasmLayerNormBackward } from './wasm/wasm-layer-norm.js';

@@ -1,5 +1,7 @@
 import type { KernelAttrs, KernelTensor } from '../backend.js';
+import { findBackend } from '../engine.js';
 import { unaryOpDef } from '../elementwise-table.js';
+import { ArgumentError, BackendError } from '../errors.js';
 import { linearGroups, linearProgram, registerGpuKernel } from '../webgpu/gpu-kernel.js';
 import { type GpuProgram } from '../webgpu/pipeline-cache.js';
 import { UniformLayout } from '../webgpu/uniform-layout.js';
@@ -155,6 +157,25 @@ function epilogueKey(e: Epilogue): string {
   return e.bias || e.act !== 'none' ? `/bias-${e.act}` : '';
 }
 
+/** WGSL `store(cOff, m, n, acc)`: C(m, n..n+3) = acc (through the epilogue when fused), masked at the M and N edges. */
+function storeFn(fused: boolean): string {
+  return `fn store(cOff: u32, m: u32, n: u32, acc: vec4<f32>) {
+  if (m >= P.M) { return; }
+  ${fused ? 'let v = vec4<f32>(epi(acc.x, n), epi(acc.y, min(n + 1u, P.N - 1u)), epi(acc.z, min(n + 2u, P.N - 1u)), epi(acc.w, min(n + 3u, P.N - 1u)));' : 'let v = acc;'}
+  let base = cOff + m * P.N + n;
+  if (n + 3u < P.N) {
+    c[base] = v.x;
+    c[base + 1u] = v.y;
+    c[base + 2u] = v.z;
+    c[base + 3u] = v.w;
+    return;
+  }
+  if (n < P.N) { c[base] = v.x; }
+  if (n + 1u < P.N) { c[base + 1u] = v.y; }
+  if (n + 2u < P.N) { c[base + 2u] = v.z; }
+}`;
+}
+
 function tiledProgram(tA: boolean, tB: boolean, e: Epilogue, depth: number): GpuProgram {
   const fused = e !== PLAIN;
   return {
@@ -176,21 +197,7 @@ ${epilogueFn(e)}`
 var<workgroup> As: array<vec4<f32>, ${(TILE * depth) / 4}>;
 var<workgroup> Bs: array<vec4<f32>, ${(TILE * depth) / 4}>;
 
-fn store(cOff: u32, m: u32, n: u32, acc: vec4<f32>) {
-  if (m >= P.M) { return; }
-  ${fused ? 'let v = vec4<f32>(epi(acc.x, n), epi(acc.y, min(n + 1u, P.N - 1u)), epi(acc.z, min(n + 2u, P.N - 1u)), epi(acc.w, min(n + 3u, P.N - 1u)));' : 'let v = acc;'}
-  let base = cOff + m * P.N + n;
-  if (n + 3u < P.N) {
-    c[base] = v.x;
-    c[base + 1u] = v.y;
-    c[base + 2u] = v.z;
-    c[base + 3u] = v.w;
-    return;
-  }
-  if (n < P.N) { c[base] = v.x; }
-  if (n + 1u < P.N) { c[base + 1u] = v.y; }
-  if (n + 2u < P.N) { c[base + 2u] = v.z; }
-}
+${storeFn(fused)}
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
@@ -214,6 +221,135 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   store(cOff, m + 1u, n, acc1);
   store(cOff, m + 2u, n, acc2);
   store(cOff, m + 3u, n, acc3);
+}
+`,
+  };
+}
+
+/**
+ * The subgroup kernel, for adapters that run shaders on the CPU (lavapipe):
+ * a workgroup is one subgroup of S lanes (S = 8 on a 256-bit llvmpipe) and
+ * computes a 2S×4S block of C; lane l owns columns 4l..4l+3 of the block and
+ * all 2S rows. Per step of 4 k, each lane loads one 4-long k slice of A for
+ * rows l and S + l and a 4×4 block of B for its columns; every lane gets the
+ * A values of all 2S rows with `subgroupBroadcast` (a register shuffle) and
+ * adds 2S × 4 × 4 products, summed per row in temporaries before they reach
+ * the accumulators. No shared memory and no barriers.
+ *
+ * Why: llvmpipe runs the S lanes of a subgroup as one SIMD vector but
+ * performs a storage-buffer (or shared-memory) load inside a loop one lane at
+ * a time, with a bounds check and a branch per element (Mesa 25.0's
+ * lp_bld_nir_soa.c takes its scalar fast path only outside control flow),
+ * and runs a workgroup's subgroups one after another between barriers, so
+ * the tiled kernel's cost is its loads (two vec4 per 16 multiply-adds per
+ * thread) and its barriers. Here a lane loads 2 + 16 floats per 128
+ * multiply-adds, and a broadcast costs a shuffle. Loads are vec4 where the
+ * operand's contiguous axis is a multiple of 4 (`vecA`: A not transposed and
+ * K % 4 = 0; `vecB`: B not transposed and N % 4 = 0, or B transposed and
+ * K % 4 = 0). K % 4 trailing steps run one k at a time; rows past M and
+ * columns past N load clamped indices and are not stored.
+ */
+function subgroupProgram(
+  tA: boolean,
+  tB: boolean,
+  e: Epilogue,
+  S: number,
+  vecA: boolean,
+  vecB: boolean,
+): GpuProgram {
+  const fused = e !== PLAIN;
+  const R = 2 * S;
+  const rowGroups = [0, 1];
+  const lanes = Array.from({ length: S }, (_, l) => l);
+  const cols = [0, 1, 2, 3];
+  // A(row g, k) and B(k, column j) as WGSL expressions over the per-lane bases below
+  const aAt = (g: number, k: string): string => (tA ? `a[ar${g} + (${k}) * P.M]` : `a[ar${g} + ${k}]`);
+  const bAt = (k: string, j: number): string => (tB ? `b[bc${j} + ${k}]` : `b[bOff + (${k}) * P.N + bc${j}]`);
+  const at = (k: string, u: number): string => (u === 0 ? k : `${k} + ${u}u`);
+  // the 4-long k slices of A this lane loads, one per row group
+  const aLoads = rowGroups.map((g) =>
+    vecA
+      ? `let av${g} = a4[(ar${g} + k) / 4u];`
+      : `let av${g} = vec4<f32>(${cols.map((u) => aAt(g, at('k', u))).join(', ')});`,
+  );
+  // bu = B(k + u, columns n..n+3) as a vec4 over the lane's columns
+  let bLoads: string[];
+  if (vecB && !tB) {
+    bLoads = cols.map((u) => `let b${u} = b4[(bOff + (${at('k', u)}) * P.N + nv) / 4u];`);
+  } else if (vecB) {
+    bLoads = [
+      ...cols.map((j) => `let bk${j} = b4[(bc${j} + k) / 4u];`),
+      ...cols.map((u) => `let b${u} = vec4<f32>(${cols.map((j) => `bk${j}[${u}]`).join(', ')});`),
+    ];
+  } else {
+    bLoads = cols.map((u) => `let b${u} = vec4<f32>(${cols.map((j) => bAt(at('k', u), j)).join(', ')});`);
+  }
+  const products = rowGroups.flatMap((g) =>
+    lanes.map((l) => {
+      const r = g * S + l;
+      return `let x${r} = subgroupBroadcast(av${g}, ${l}u);
+    acc${r} = acc${r} + ((x${r}.x * b0 + x${r}.y * b1) + (x${r}.z * b2 + x${r}.w * b3));`;
+    }),
+  );
+  const tail = rowGroups.flatMap((g) =>
+    lanes.map((l) => `acc${g * S + l} = acc${g * S + l} + subgroupBroadcast(at${g}, ${l}u) * bt;`),
+  );
+  const rows = Array.from({ length: R }, (_, r) => r);
+  // vec4 loads along k need K % 4 = 0, so only the scalar forms can have trailing k steps
+  const hasTail = !vecA && !(vecB && tB);
+  const tailLoop = `for (; k < P.K; k = k + 1u) {
+    ${rowGroups.map((g) => `let at${g} = ${aAt(g, 'k')};`).join('\n    ')}
+    let bt = vec4<f32>(${cols.map((j) => (vecB ? `b4[(bOff + k * P.N + nv) / 4u][${j}]` : bAt('k', j))).join(', ')});
+    ${tail.join('\n    ')}
+  }`;
+  return {
+    key: `matmul/subgroup${S}/${tA}/${tB}/${vecA ? 'va' : 'sa'}${vecB ? 'vb' : 'sb'}${epilogueKey(e)}`,
+    inputs: fused ? 3 : 2,
+    outputs: 1,
+    source: () => `enable subgroups;
+${PARAMS.wgsl}
+@group(0) @binding(0) var<storage, read> ${vecA ? 'a4: array<vec4<f32>>' : 'a: array<f32>'};
+@group(0) @binding(1) var<storage, read> ${vecB ? 'b4: array<vec4<f32>>' : 'b: array<f32>'};
+${
+  fused
+    ? `@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<uniform> P: Params;
+${epilogueFn(e)}`
+    : `@group(0) @binding(2) var<storage, read_write> c: array<f32>;
+@group(0) @binding(3) var<uniform> P: Params;`
+}
+${storeFn(fused)}
+
+@compute @workgroup_size(${S})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
+  let m0 = wid.y * ${R}u;
+  let n = (wid.x * ${S}u + lane) * 4u;
+  let aOff = wid.z * P.aBatch;
+  let bOff = wid.z * P.bBatch;
+  ${rowGroups.map((g) => `let ar${g} = aOff + min(m0 + ${g * S}u + lane, P.M - 1u)${tA ? '' : ' * P.K'};`).join('\n  ')}
+  ${
+    vecB && !tB
+      ? 'let nv = min(n, P.N - 4u);'
+      : cols.map((j) => `let bc${j} = ${tB ? 'bOff + ' : ''}min(n + ${j}u, P.N - 1u)${tB ? ' * P.K' : ''};`).join('\n  ')
+  }
+  ${rows.map((r) => `var acc${r} = vec4<f32>(0.0);`).join('\n  ')}
+  let kq = P.K - P.K % 4u;
+  var k = 0u;
+  for (; k < kq; k = k + 4u) {
+    ${aLoads.join('\n    ')}
+    ${bLoads.join('\n    ')}
+    ${products.join('\n    ')}
+  }
+  ${hasTail ? tailLoop : ''}
+  // rows are stored one per iteration of a loop whose bound is a uniform (so
+  // the compiler keeps it a loop): store acc0, then rotate the accumulators
+  let cOff = wid.z * P.M * P.N;
+  let rowsHere = min(${R}u, P.M - m0);
+  for (var r = 0u; r < rowsHere; r = r + 1u) {
+    store(cOff, m0 + r, n, acc0);
+    ${rows.slice(1).map((r) => `acc${r - 1} = acc${r};`).join('\n    ')}
+  }
 }
 `,
   };
@@ -244,6 +380,78 @@ function naiveProgram(tA: boolean, tB: boolean, e: Epilogue = PLAIN): GpuProgram
 
 /** Products with fewer outputs per batch than this run one thread per output. */
 const NAIVE_MAX_OUTPUTS = 2048;
+
+/**
+ * The WebGPU matmul kernels for products of 2,048 or more outputs per batch:
+ * `tiled` (64×64 blocks through workgroup memory, for GPUs) and `subgroup`
+ * (2S×4S blocks, A shared between lanes by subgroup broadcasts, no workgroup
+ * memory or barriers, for adapters that run shaders on the CPU).
+ */
+export type WebgpuMatmulKernel = 'tiled' | 'subgroup';
+
+let requestedKernel: WebgpuMatmulKernel | 'auto' = 'auto';
+
+/**
+ * Chooses the WebGPU matmul kernel (matmul, batched matmul and
+ * `matmulBiasAct`). `'auto'` (the default) takes `subgroup` on software
+ * adapters (lavapipe, SwiftShader, fallback adapters) whose device has the
+ * `subgroups` feature with one fixed subgroup size of 4 to 16 lanes, and
+ * `tiled` everywhere else; naming a kernel forces it (tests run both).
+ *
+ * @example
+ * ```ts
+ * setWebgpuMatmulKernel('tiled'); // the shared-memory kernel even on lavapipe
+ * setWebgpuMatmulKernel('auto');
+ * ```
+ */
+export function setWebgpuMatmulKernel(kernel: WebgpuMatmulKernel | 'auto'): void {
+  if (kernel !== 'auto' && kernel !== 'tiled' && kernel !== 'subgroup') {
+    throw new ArgumentError(
+      'setWebgpuMatmulKernel',
+      `kernel must be 'auto', 'tiled' or 'subgroup', got '${String(kernel)}'`,
+    );
+  }
+  requestedKernel = kernel;
+}
+
+/**
+ * The matmul kernels the initialised WebGPU backend can run: `tiled`
+ * always, `subgroup` where the device has fixed-size subgroups of 4 to 16
+ * lanes. Throws when no WebGPU backend was initialised.
+ */
+export function webgpuMatmulKernels(): WebgpuMatmulKernel[] {
+  return subgroupLanes(findBackend('webgpu') as WebGpuBackend) === null ? ['tiled'] : ['tiled', 'subgroup'];
+}
+
+/**
+ * The matmul kernel the initialised WebGPU backend runs under the current
+ * choice (see `setWebgpuMatmulKernel`). Throws when no WebGPU backend was
+ * initialised.
+ */
+export function webgpuMatmulKernel(): WebgpuMatmulKernel {
+  return kernelFor(findBackend('webgpu') as WebGpuBackend);
+}
+
+/** The subgroup size the subgroup kernel can be built for on `be`, or null. */
+function subgroupLanes(be: WebGpuBackend): number | null {
+  const s = be.subgroupSize;
+  return s !== null && s >= 4 && s <= 16 && (s & (s - 1)) === 0 ? s : null;
+}
+
+function kernelFor(be: WebGpuBackend): WebgpuMatmulKernel {
+  if (requestedKernel === 'tiled') return 'tiled';
+  const lanes = subgroupLanes(be);
+  if (requestedKernel === 'subgroup') {
+    if (lanes === null) {
+      throw new BackendError(
+        'matmul',
+        `the subgroup matmul kernel needs the 'subgroups' feature with one fixed subgroup size of 4 to 16 lanes; this device's subgroup size is ${be.subgroupSize ?? 'unknown or variable'}`,
+      );
+    }
+    return 'subgroup';
+  }
+  return be.isSoftware && lanes !== null ? 'subgroup' : 'tiled';
+}
 
 // reads the operands' shapes and attributes exactly as the CPU kernel in
 // matmul.ts does: the two kernels implement one contract side by side
@@ -283,6 +491,19 @@ function runMatmul(
       [out],
       PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN: B }),
       linearGroups(B * M * N),
+    );
+    return [out];
+  }
+  if (kernelFor(be) === 'subgroup') {
+    const S = subgroupLanes(be)!;
+    const vecA = !tA && K % 4 === 0;
+    const vecB = tB ? K % 4 === 0 : N % 4 === 0;
+    be.dispatch(
+      subgroupProgram(tA, tB, e, S, vecA, vecB),
+      operands,
+      [out],
+      PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN: 0 }),
+      [Math.ceil(N / (4 * S)), Math.ceil(M / (2 * S)), B],
     );
     return [out];
   }

@@ -23,6 +23,12 @@ export interface GpuDeviceHandle {
   readonly float16Requested: boolean;
   /** Why float16 is on or off (not requested, or the adapter lacks `shader-f16`). */
   readonly float16Reason: string;
+  /**
+   * The device's subgroup size when the `subgroups` feature is enabled and the
+   * adapter reports one fixed size (min = max), else null. The subgroup
+   * matmul kernel needs it at shader-build time (`matmul.wgsl.ts`).
+   */
+  readonly subgroupSize: number | null;
 }
 
 /** What `requestGpuDevice` asks the adapter for. */
@@ -73,10 +79,13 @@ export async function requestGpuDevice(options: GpuDeviceOptions = {}): Promise<
       : `not requested (pass float16: true to init${hasF16 ? '' : "; this adapter lacks 'shader-f16' anyway"})`;
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({
-      requiredLimits: wanted,
-      ...(float16 ? { requiredFeatures: ['shader-f16' as GPUFeatureName] } : {}),
-    });
+    // subgroups: the matmul kernel for CPU-emulated adapters shares loaded values between lanes
+    // ('subgroups' is newer than this project's WebGPU type definitions)
+    const requiredFeatures = [
+      ...(float16 ? ['shader-f16'] : []),
+      ...['subgroups'].filter((f) => adapter.features.has(f)),
+    ] as unknown as GPUFeatureName[];
+    device = await adapter.requestDevice({ requiredLimits: wanted, requiredFeatures });
   } catch (e) {
     throw new BackendError(
       'webgpu',
@@ -98,6 +107,13 @@ export async function requestGpuDevice(options: GpuDeviceOptions = {}): Promise<
     fallback ||
     adapterInfo.architecture === 'software' ||
     SOFTWARE_PATTERN.test(`${adapterInfo.device} ${adapterInfo.description}`);
+  const sizes = info as { subgroupMinSize?: number; subgroupMaxSize?: number };
+  const subgroupSize =
+    device.features.has('subgroups') &&
+    sizes.subgroupMinSize !== undefined &&
+    sizes.subgroupMinSize === sizes.subgroupMaxSize
+      ? sizes.subgroupMinSize
+      : null;
   return {
     adapter,
     device,
@@ -107,6 +123,7 @@ export async function requestGpuDevice(options: GpuDeviceOptions = {}): Promise<
     float16,
     float16Requested: options.float16 === true,
     float16Reason,
+    subgroupSize,
   };
 }
 

@@ -144,6 +144,11 @@ export class WebGpuBackend implements Backend {
     return this.handle.float16Requested;
   }
 
+  /** The device's fixed subgroup size when the `subgroups` feature is enabled, else null. */
+  get subgroupSize(): number | null {
+    return this.handle.subgroupSize;
+  }
+
   /** True once the device was lost (tensors on it can no longer be used). */
   get isLost(): boolean {
     return this.lostReason !== null;

@@ -225,9 +225,13 @@ export function withPrelude(source: string): string {
     }
   };
   visit(source);
+  // directives (`enable subgroups;`) must stay before every declaration
+  const directives = /^(?:\s*enable [\w, ]+;)+/.exec(source)?.[0] ?? '';
   return (
+    directives +
     CHUNKS.filter((c) => needed.has(c.name))
       .map((c) => c.text)
-      .join('') + source
+      .join('') +
+    source.slice(directives.length)
   );
 }

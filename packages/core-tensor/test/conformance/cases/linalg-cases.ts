@@ -14,6 +14,10 @@ function matmulCases(): ConformanceCase[] {
     [65, 130, 67],
     [64, 64, 64],
     [128, 96, 200],
+    // the subgroup kernel's load forms: K % 4 ≠ 0 with N % 4 = 0 (vec4 B rows, trailing k steps),
+    // K % 4 = 0 with N % 4 ≠ 0 (vec4 A and B-transposed slices, scalar B rows)
+    [70, 45, 68],
+    [40, 36, 70],
     [1, 300, 257],
     [257, 33, 1],
   ];
