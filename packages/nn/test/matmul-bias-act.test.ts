@@ -7,11 +7,14 @@ import {
   randn,
   relu,
   setBackend,
+  setWebgpuMatmulKernel,
   sigmoid,
   tanh,
   toBackend,
   type Tensor,
   type TypedArray,
+  type WebgpuMatmulKernel,
+  webgpuMatmulKernels,
 } from '@webgrad/core-tensor';
 import { gradcheck, gradients } from '@webgrad/autograd';
 import { Linear, matmulBiasAct, type MatmulBiasActivation } from '@webgrad/nn';
@@ -22,9 +25,11 @@ import {
 
 // matmulBiasAct(A, B, b) = act(op(A)·op(B) + b): one op whose CPU kernel is the
 // composed matmul → add → activation (bit for bit) and whose WebGPU kernel is
-// the tiled matmul with the bias and activation applied on the store.
+// the matmul kernels with the bias and activation applied on the store.
 
 const gpu = await acquireWebgpu();
+// the large cases run on every matmul kernel the adapter has (lavapipe: tiled and subgroup)
+const kernels: WebgpuMatmulKernel[] = gpu.available ? webgpuMatmulKernels() : ['tiled'];
 
 const ACTIVATIONS: MatmulBiasActivation[] = ['none', 'relu', 'gelu', 'tanh', 'sigmoid'];
 const APPLY: Record<MatmulBiasActivation, (z: Tensor) => Tensor> = {
@@ -103,9 +108,9 @@ describe('matmulBiasAct on the CPU', () => {
 });
 
 describeOnWebgpu(gpu, 'matmulBiasAct on WebGPU equals the CPU', () => {
-  // small products run one thread per output, large ones the 64×64 tiled kernel: both carry the
-  // epilogue. Every activation runs on the small kernel; two on the tiled one (each tiled variant
-  // costs seconds of shader compilation on a software adapter)
+  // small products run one thread per output, large ones the tiled or the subgroup kernel: all
+  // carry the epilogue. Every activation runs on the small kernel; two on each large one (each
+  // large variant costs seconds of shader compilation on a software adapter)
   const NAIVE: [string, number[], number[], boolean, boolean] = [
     'one thread per output, Bᵀ',
     [1, 5, 7],
@@ -113,19 +118,26 @@ describeOnWebgpu(gpu, 'matmulBiasAct on WebGPU equals the CPU', () => {
     false,
     true,
   ];
-  const CASES: [MatmulBiasActivation, string, number[], number[], boolean, boolean][] = [
-    ...ACTIVATIONS.map((act): [MatmulBiasActivation, ...typeof NAIVE] => [act, ...NAIVE]),
-    [
-      'none',
-      'tiled, odd sizes, Bᵀ, batch 3 over a shared B',
-      [3, 67, 45],
-      [1, 70, 45],
-      false,
-      true,
-    ],
-    ['gelu', 'tiled, Aᵀ, N not a multiple of 4', [2, 33, 130], [2, 33, 37], true, false],
+  type Case = [MatmulBiasActivation, string, number[], number[], boolean, boolean];
+  const LARGE: Case[] = [
+    ['none', 'odd sizes, Bᵀ, batch 3 over a shared B', [3, 67, 45], [1, 70, 45], false, true],
+    ['gelu', 'Aᵀ, N not a multiple of 4', [2, 33, 130], [2, 33, 37], true, false],
   ];
-  it.each(CASES)('%s: %s', async (act, _name, as, bs, tA, tB) => {
+  const CASES: [...Case, WebgpuMatmulKernel | 'auto'][] = [
+    ...ACTIVATIONS.map((act): [...Case, 'auto'] => [act, ...NAIVE, 'auto']),
+    ...kernels.flatMap((k) =>
+      LARGE.map((c): [...Case, WebgpuMatmulKernel] => [
+        c[0],
+        `${k} kernel, ${c[1]}`,
+        c[2],
+        c[3],
+        c[4],
+        c[5],
+        k,
+      ]),
+    ),
+  ];
+  it.each(CASES)('%s: %s', async (act, _name, as, bs, tA, tB, kernel) => {
     manualSeed(3);
     const a = randn(as);
     const b = randn(bs);
@@ -140,11 +152,16 @@ describeOnWebgpu(gpu, 'matmulBiasAct on WebGPU equals the CPU', () => {
       const y = matmulBiasAct(x, w, c, { transposeA: tA, transposeB: tB, activation: act });
       return { y, g: gradients([y.square().sum()], [x, w, c]) };
     };
-    const g = run('webgpu');
-    const c = run('cpu');
-    expectClose(await g.y.data(), c.y.dataSync(), 'output', 1e-5);
-    for (let i = 0; i < 3; i++)
-      expectClose(await g.g[i]!.data(), c.g[i]!.dataSync(), `gradient ${i}`, 1e-4);
+    setWebgpuMatmulKernel(kernel);
+    try {
+      const g = run('webgpu');
+      const c = run('cpu');
+      expectClose(await g.y.data(), c.y.dataSync(), 'output', 1e-5);
+      for (let i = 0; i < 3; i++)
+        expectClose(await g.g[i]!.data(), c.g[i]!.dataSync(), `gradient ${i}`, 1e-4);
+    } finally {
+      setWebgpuMatmulKernel('auto');
+    }
   });
 
   it('Linear runs as one matmulBiasAct dispatch on WebGPU and equals the CPU layer', async () => {
