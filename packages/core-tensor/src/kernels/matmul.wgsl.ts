@@ -8,7 +8,10 @@ import { UniformLayout } from '../webgpu/uniform-layout.js';
 import type { WebGpuBackend } from '../webgpu/webgpu-backend.js';
 
 /**
- * C = op(A)·op(B) per batch, on WebGPU. A workgroup of 16×16 threads computes
+ * C = op(A)·op(B) per batch, on WebGPU, with two kernels for large products:
+ * the tiled one described here (GPUs) and the subgroup one of
+ * `subgroupProgram` (adapters that run shaders on the CPU; `kernelFor`
+ * chooses). In the tiled kernel a workgroup of 16×16 threads computes
  * a 64×64 block of C; each thread keeps a 4×4 block of accumulators in
  * registers. K is walked in steps of TK = 64 (32 on devices with 16 KiB of
  * workgroup memory): the 64×TK slice of A and the TK×64 slice of B are staged in workgroup memory (k-major, as vec4s), so a
@@ -18,7 +21,7 @@ import type { WebGpuBackend } from '../webgpu/webgpu-backend.js';
  * are masked on store, so any M, N, K work. Batch index is the z workgroup; a batch length of 1 broadcasts
  * (batch stride 0). Small products use one thread per output instead.
  *
- * `matmulBiasAct` is the same kernel with an epilogue on the store: C =
+ * `matmulBiasAct` is the same kernels with an epilogue on the store: C =
  * act(op(A)·op(B) + bias), bias [N] added along the rows, act one of the
  * elementwise table's relu / gelu (erf) / tanh / sigmoid formulas (the same
  * WGSL the elementwise kernels run), so a Linear layer's product, bias and
@@ -242,8 +245,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
  * lp_bld_nir_soa.c takes its scalar fast path only outside control flow),
  * and runs a workgroup's subgroups one after another between barriers, so
  * the tiled kernel's cost is its loads (two vec4 per 16 multiply-adds per
- * thread) and its barriers. Here a lane loads 2 + 16 floats per 128
- * multiply-adds, and a broadcast costs a shuffle. Loads are vec4 where the
+ * thread) and its barriers. Here a lane loads 8 + 16 floats per 256
+ * multiply-adds (S = 8), and a broadcast with a constant lane is a shuffle. Loads are vec4 where the
  * operand's contiguous axis is a multiple of 4 (`vecA`: A not transposed and
  * K % 4 = 0; `vecB`: B not transposed and N % 4 = 0, or B transposed and
  * K % 4 = 0). K % 4 trailing steps run one k at a time; rows past M and
