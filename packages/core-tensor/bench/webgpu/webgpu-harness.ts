@@ -101,13 +101,25 @@ export async function collectAsync(run: () => unknown, budget: TimingBudget): Pr
  */
 export function writeBenchRecord(
   packageName: string,
-  run: { quick: boolean; columns: Column[]; engines: Record<string, Record<string, unknown>>; results: CaseResult[] },
+  run: {
+    quick: boolean;
+    /** Interleaved rounds per case, when the runner interleaves. */
+    rounds?: number;
+    /** Load average (1, 5, 15 min) at the start and the end of the run. */
+    loadAverage?: { start: number[]; end: number[] };
+    columns: Column[];
+    engines: Record<string, Record<string, unknown>>;
+    results: CaseResult[];
+  },
 ): string {
   const root = findRepoRoot(process.cwd());
+  const extra: Record<string, unknown> = { quick: run.quick };
+  if (run.rounds !== undefined) extra.rounds = run.rounds;
+  if (run.loadAverage !== undefined) extra.loadAverage = run.loadAverage;
   return writeRecord(root, {
     package: packageName,
     date: new Date().toISOString(),
-    environment: benchEnvironment(root, { quick: run.quick }),
+    environment: benchEnvironment(root, extra),
     columns: run.columns,
     engines: run.engines,
     results: run.results,
