@@ -13,10 +13,11 @@
  * start and the end of the run.
  *
  * Flags: `--quick` (two timed runs each, one round), `--only=key,key`,
- * `--rounds=N`.
+ * `--rounds=N`, `--matmul-kernel=tiled|subgroup` (webgrad's WebGPU matmul
+ * kernel instead of the one 'auto' picks for the adapter, for A/B runs).
  */
 import { loadavg } from 'node:os';
-import { findBackend, init, setBackend } from '@webgrad/core-tensor';
+import { findBackend, init, setBackend, setWebgpuMatmulKernel, webgpuMatmulKernel, type WebgpuMatmulKernel } from '@webgrad/core-tensor';
 import type { Tfjs } from '../bench-case.js';
 import { formatReport, type CaseResult, type Column } from '../report.js';
 import { DEFAULT_BUDGET, QUICK_BUDGET, isSlow, perRound, summarize, type TimingBudget } from '../timing.js';
@@ -27,6 +28,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean) ?? [];
 const budget: TimingBudget = quick ? QUICK_BUDGET : { ...DEFAULT_BUDGET, minRuns: 3 };
+const matmulKernel = args.find((a) => a.startsWith('--matmul-kernel='))?.slice('--matmul-kernel='.length) as WebgpuMatmulKernel | undefined;
 const rounds = quick ? 1 : Math.max(1, Number(args.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 3));
 
 async function main(): Promise<void> {
@@ -47,7 +49,9 @@ async function main(): Promise<void> {
       // float16 for the matmul-f16 cases (where the adapter has 'shader-f16'; float32 work is unaffected)
       await init({ backend: 'webgpu', float16: true });
       setBackend('cpu');
-      engines['webgrad-webgpu'] = { ...findBackend('webgpu').info() };
+      if (matmulKernel !== undefined) setWebgpuMatmulKernel(matmulKernel);
+      engines['webgrad-webgpu'] = { ...findBackend('webgpu').info(), matmulKernel: webgpuMatmulKernel() };
+      console.log(`webgrad's WebGPU matmul kernel: ${webgpuMatmulKernel()}`);
     } catch (e) {
       webgradReady = (e as Error).message;
     }
