@@ -52,10 +52,9 @@ function tileDepth(be: WebGpuBackend): number {
  * WGSL of one k step of the 64×64 register-tiled product, after the loads of
  * `As` (64×depth, k-major vec4s) and `Bs` (depth×64): wait for the tiles, add the
  * thread's 4×4 block (`acc0..acc3`, rows lid.y·4.., columns lid.x·4..) and
- * wait again. Shared by matmul and the implicit-GEMM conv2d (`conv2d.wgsl.ts`),
- * which differ only in how the tiles are loaded and the results stored.
+ * wait again.
  */
-export function tileProduct(depth: number): string {
+function tileProduct(depth: number): string {
   return `workgroupBarrier();
     // the bound comes from a uniform, so the loop is not unrolled: unrolling it
     // made lavapipe's shader compile take 5x longer and ran no faster
