@@ -159,6 +159,27 @@ function epilogueKey(e: Epilogue): string {
   return e.bias || e.act !== 'none' ? `/bias-${e.act}` : '';
 }
 
+/**
+ * The uniform block and bindings of a large-product kernel: A and B (declared
+ * as `aDecl`, `bDecl`), the bias with the epilogue's functions when fused,
+ * then C and the uniforms.
+ */
+function bindings(aDecl: string, bDecl: string, e: Epilogue): string {
+  const fused = e !== PLAIN;
+  return `${PARAMS.wgsl}
+@group(0) @binding(0) var<storage, read> ${aDecl};
+@group(0) @binding(1) var<storage, read> ${bDecl};
+${
+  fused
+    ? `@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<uniform> P: Params;
+${epilogueFn(e)}`
+    : `@group(0) @binding(2) var<storage, read_write> c: array<f32>;
+@group(0) @binding(3) var<uniform> P: Params;`
+}`;
+}
+
 /** WGSL `store(cOff, m, n, acc)`: C(m, n..n+3) = acc (through the epilogue when fused), masked at the M and N edges. */
 function storeFn(fused: boolean): string {
   return `fn store(cOff: u32, m: u32, n: u32, acc: vec4<f32>) {
@@ -184,18 +205,7 @@ function tiledProgram(tA: boolean, tB: boolean, e: Epilogue, depth: number): Gpu
     key: `matmul/tiled/${tA}/${tB}/k${depth}${epilogueKey(e)}`,
     inputs: fused ? 3 : 2,
     outputs: 1,
-    source: () => `${PARAMS.wgsl}
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
-${
-  fused
-    ? `@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> c: array<f32>;
-@group(0) @binding(4) var<uniform> P: Params;
-${epilogueFn(e)}`
-    : `@group(0) @binding(2) var<storage, read_write> c: array<f32>;
-@group(0) @binding(3) var<uniform> P: Params;`
-}
+    source: () => `${bindings('a: array<f32>', 'b: array<f32>', e)}
 var<workgroup> As: array<vec4<f32>, ${(TILE * depth) / 4}>;
 var<workgroup> Bs: array<vec4<f32>, ${(TILE * depth) / 4}>;
 
@@ -309,18 +319,7 @@ function subgroupProgram(
     inputs: fused ? 3 : 2,
     outputs: 1,
     source: () => `enable subgroups;
-${PARAMS.wgsl}
-@group(0) @binding(0) var<storage, read> ${vecA ? 'a4: array<vec4<f32>>' : 'a: array<f32>'};
-@group(0) @binding(1) var<storage, read> ${vecB ? 'b4: array<vec4<f32>>' : 'b: array<f32>'};
-${
-  fused
-    ? `@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> c: array<f32>;
-@group(0) @binding(4) var<uniform> P: Params;
-${epilogueFn(e)}`
-    : `@group(0) @binding(2) var<storage, read_write> c: array<f32>;
-@group(0) @binding(3) var<uniform> P: Params;`
-}
+${bindings(vecA ? 'a4: array<vec4<f32>>' : 'a: array<f32>', vecB ? 'b4: array<vec4<f32>>' : 'b: array<f32>', e)}
 ${storeFn(fused)}
 
 @compute @workgroup_size(${S})
