@@ -239,6 +239,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 }
 
 /**
+ * Block rows of a group in the subgroup kernel's workgroup order. On lavapipe
+ * 2048² products ran about a quarter faster with groups of 8 than row by row
+ * (1.3–1.9 s against 1.9–3.7 s, load 2–4), 1024² the same.
+ */
+const GROUP = 8;
+
+/**
  * The subgroup kernel, for adapters that run shaders on the CPU (lavapipe):
  * a workgroup is one subgroup of S lanes (S = 8 on a 256-bit llvmpipe) and
  * computes a 2S×4S block of C; lane l owns columns 4l..4l+3 of the block and
@@ -259,7 +266,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
  * operand's contiguous axis is a multiple of 4 (`vecA`: A not transposed and
  * K % 4 = 0; `vecB`: B not transposed and N % 4 = 0, or B transposed and
  * K % 4 = 0). K % 4 trailing steps run one k at a time; rows past M and
- * columns past N load clamped indices and are not stored.
+ * columns past N load clamped indices and are not stored. Blocks are
+ * numbered in groups of GROUP block rows (see there).
  */
 function subgroupProgram(
   tA: boolean,
@@ -323,9 +331,17 @@ ${bindings(vecA ? 'a4: array<vec4<f32>>' : 'a: array<f32>', vecB ? 'b4: array<ve
 ${storeFn(fused)}
 
 @compute @workgroup_size(${S})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
-  let m0 = wid.y * ${R}u;
-  let n = (wid.x * ${S}u + lane) * 4u;
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
+  // blocks in groups of ${GROUP} block rows, column by column within a group, so
+  // consecutive workgroups share their B panel and a group's A rows stay in cache
+  let tilesM = (P.M + ${R - 1}u) / ${R}u;
+  let id = wid.y * nwg.x + wid.x;
+  if (id >= tilesM * P.tilesN) { return; }
+  let first = (id / (${GROUP}u * P.tilesN)) * ${GROUP}u;
+  let rowsOfGroup = min(tilesM - first, ${GROUP}u);
+  let inGroup = id % (${GROUP}u * P.tilesN);
+  let m0 = (first + inGroup % rowsOfGroup) * ${R}u;
+  let n = ((inGroup / rowsOfGroup) * ${S}u + lane) * 4u;
   let aOff = wid.z * P.aBatch;
   let bOff = wid.z * P.bBatch;
   ${rowGroups.map((g) => `let ar${g} = aOff + min(m0 + ${g * S}u + lane, P.M - 1u)${tA ? '' : ' * P.K'};`).join('\n  ')}
@@ -499,12 +515,13 @@ function runMatmul(
     const S = subgroupLanes(be)!;
     const vecA = !tA && K % 4 === 0;
     const vecB = tB ? K % 4 === 0 : N % 4 === 0;
+    const tilesN = Math.ceil(N / (4 * S));
     be.dispatch(
       subgroupProgram(tA, tB, e, S, vecA, vecB),
       operands,
       [out],
-      PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN: 0 }),
-      [Math.ceil(N / (4 * S)), Math.ceil(M / (2 * S)), B],
+      PARAMS.pack({ M, N, K, aBatch, bBatch, tilesN }),
+      [...linearGroups(tilesN * Math.ceil(M / (2 * S)), 1), B],
     );
     return [out];
   }

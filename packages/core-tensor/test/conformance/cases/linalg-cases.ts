@@ -18,6 +18,8 @@ function matmulCases(): ConformanceCase[] {
     // K % 4 = 0 with N % 4 ≠ 0 (vec4 A and B-transposed slices, scalar B rows)
     [70, 45, 68],
     [40, 36, 70],
+    // 13 block rows of the subgroup kernel: a full group of 8 and a partial one
+    [200, 20, 40],
     [1, 300, 257],
     [257, 33, 1],
   ];
