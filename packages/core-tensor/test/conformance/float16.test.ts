@@ -1,6 +1,7 @@
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  cast, findBackend, full, manualSeed, rand, randn, tensor, type DType, type Tensor,
+  cast, findBackend, full, manualSeed, rand, randn, setWebgpuMatmulKernel, tensor, webgpuMatmulKernel, webgpuMatmulKernels,
+  type DType, type Tensor, type WebgpuMatmulKernel,
 } from '@webgrad/core-tensor';
 import { expectClose, type ConformanceCase, type HostTensor, type Tolerance } from './conformance-case.js';
 import { ELEMENTWISE_CASES } from './cases/elementwise-cases.js';
@@ -88,7 +89,21 @@ describeOnWebgpu(gpu, 'float16 on webgpu: the device and its errors', () => {
 });
 
 describeOnWebgpu(gpu, 'float16 kernels on webgpu match the cpu float16 reference', () => {
-  float16Tests([...ELEMENTWISE_CASES, ...LAYOUT_CASES, ...LINALG_CASES, ...REDUCTION_CASES]);
+  float16Tests([...ELEMENTWISE_CASES, ...LAYOUT_CASES, ...LINALG_CASES.filter((c) => c.kernel !== 'matmul'), ...REDUCTION_CASES]);
+
+  // every matmul kernel the adapter can run, in half: 'auto' picks the subgroup kernel on lavapipe, while real
+  // GPUs run the tiled one, so both are checked here
+  const kernels: WebgpuMatmulKernel[] = gpu.available ? webgpuMatmulKernels() : ['tiled'];
+  for (const kernel of kernels) {
+    describe(`with the ${kernel} matmul kernel`, () => {
+      beforeAll(() => setWebgpuMatmulKernel(kernel));
+      afterAll(() => setWebgpuMatmulKernel('auto'));
+      it(`runs the ${kernel} kernel`, () => {
+        expect(webgpuMatmulKernel()).toBe(kernel);
+      });
+      float16Tests(LINALG_CASES.filter((c) => c.kernel === 'matmul'));
+    });
+  }
 
   const dtypes: DType[] = ['float32', 'int32', 'bool'];
   for (const other of dtypes) {
