@@ -72,12 +72,11 @@ export const cpuBackend: Backend = {
     // computed in float32, stored rounded to half (PyTorch's CPU half ops)
     return outs.map((o) => {
       if (o.dtype !== 'float32') return o;
-      const same = inputs.find((t) => t.storage === o.storage);
-      // a kernel that passed a float16 input through needs no rounding; a float32 one must not be rounded in place
-      if (same?.dtype === 'float16') return { ...o, dtype: 'float16' };
-      const data = same === undefined ? (cpuData(o) as Float32Array) : Float32Array.from(cpuData(o));
+      // an output that is an input's storage is copied, never rounded in place or owned twice
+      const aliased = inputs.some((t) => t.storage === o.storage);
+      const data = aliased ? Float32Array.from(cpuData(o)) : (cpuData(o) as Float32Array);
       roundArrayToFloat16(data);
-      return { storage: same === undefined ? o.storage : new CpuStorage(data), shape: o.shape, dtype: 'float16' };
+      return { storage: aliased ? new CpuStorage(data) : o.storage, shape: o.shape, dtype: 'float16' };
     });
   },
 };
